@@ -1,0 +1,98 @@
+// Builds the thin extension entry, the CLI, the lazily loaded client bundles and the e2e suites.
+// The heavy bundles are separate files that the entry loads on first use through a literal require path.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const root = path.dirname(new URL(import.meta.url).pathname);
+
+/** Source module → lazy bundle file name in dist/. Importers get `require('./<name>.js')`. */
+export const lazyBundles = {
+  'src/adapters/kube/index.ts': 'kube',
+  'src/adapters/aws/index.ts': 'aws',
+  'src/adapters/github/index.ts': 'github',
+  'src/adapters/pqs/index.ts': 'pqs',
+  'src/adapters/config-file.ts': 'config-file',
+  'rehearsal/src/index.ts': 'rehearsal',
+};
+
+const lazyPlugin = (ownEntry) => ({
+  name: 'lazy-bundles',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !args.path.startsWith('.')) return undefined;
+      const resolved = path.relative(root, path.resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts');
+      const name = lazyBundles[resolved] ?? lazyBundles[resolved.replace(/\.ts$/, '/index.ts')];
+      if (!name || resolved === ownEntry) return undefined;
+      return { path: `./${name}.js`, external: true };
+    });
+  },
+});
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  metafile: true,
+  logLevel: 'warning',
+  external: ['vscode'],
+  supported: { 'dynamic-import': false },
+  define: { 'process.env.LENDOS_BUILD': JSON.stringify(production ? 'production' : 'development') },
+};
+
+function configs() {
+  const list = [
+    { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyPlugin('src/extension.ts')] },
+    {
+      ...common,
+      entryPoints: { cli: 'src/cli/main.ts' },
+      outdir: 'dist',
+      banner: { js: '#!/usr/bin/env node' },
+      plugins: [lazyPlugin('src/cli/main.ts')],
+    },
+  ];
+  for (const [src, name] of Object.entries(lazyBundles)) {
+    if (existsSync(path.join(root, src))) {
+      list.push({ ...common, entryPoints: { [name]: src }, outdir: 'dist', plugins: [lazyPlugin(src)] });
+    }
+  }
+  const e2eDir = path.join(root, 'test/e2e/suite');
+  if (existsSync(e2eDir)) {
+    const entries = readdirSync(e2eDir).filter((f) => f.endsWith('.ts')).map((f) => `test/e2e/suite/${f}`);
+    list.push({
+      ...common,
+      minify: false,
+      entryPoints: entries,
+      outdir: 'out/test/e2e',
+      external: ['vscode', 'mocha'],
+      plugins: [lazyPlugin('')],
+    });
+  }
+  return list;
+}
+
+function report(results) {
+  const rows = [];
+  for (const r of results) {
+    for (const [file, out] of Object.entries(r.metafile?.outputs ?? {})) {
+      if (file.endsWith('.map') || file.startsWith('out/')) continue;
+      rows.push({ file, bytes: out.bytes });
+    }
+  }
+  mkdirSync(path.join(root, 'dist'), { recursive: true });
+  writeFileSync(path.join(root, 'dist/size-report.json'), JSON.stringify(rows, null, 2) + '\n');
+  if (!watch) for (const r of rows) console.log(`${r.file.padEnd(24)} ${(r.bytes / 1024).toFixed(1).padStart(8)} kB`);
+}
+
+if (watch) {
+  for (const c of configs()) (await esbuild.context(c)).watch();
+  console.log('esbuild: watching');
+} else {
+  report(await Promise.all(configs().map((c) => esbuild.build(c))));
+}

@@ -1,0 +1,123 @@
+/**
+ * Contracts between the parts of the rehearsal world (Kubernetes, AWS, GitHub, git remotes) and its composer.
+ * Each part is a loopback HTTP server (or a set of bare repositories) built from these inputs.
+ */
+
+export type UpgradeStage =
+  | 'upload-dars'
+  | 'init-upgrade-coordinator'
+  | 'initialize-upgraders'
+  | 'upgrade-consent'
+  | 'upgrade'
+  | 'cleanup-upgraders'
+  | 'cleanup-coordinator';
+
+export type ClusterName = 'staging' | 'production';
+
+/** A fault a scenario injects. Each server acts on the kinds that concern it and ignores the rest. */
+export type Fault =
+  | { kind: 'stage-fails'; stage: UpgradeStage; cluster?: ClusterName; times?: number; message?: string }
+  | { kind: 'job-never-starts'; stage: UpgradeStage; cluster?: ClusterName }
+  | { kind: 'snapshot-slow'; factor: number }
+  | { kind: 'snapshot-fails'; message?: string }
+  | { kind: 'pr-without-approval' }
+  | { kind: 'milestone-open-issues'; open: number }
+  | { kind: 'tag-missing-from-ecr'; repository: string; tag: string }
+  | { kind: 'watch-drop'; cluster?: ClusterName; afterEvents: number }
+  | { kind: 'api-errors'; service: 'kube' | 'ecr' | 'rds' | 'github'; status: 500 | 429 | 503; every: number }
+  | { kind: 'expired-credentials'; service: 'ecr' | 'rds' }
+  | { kind: 'selfheal'; application: string; cluster?: ClusterName }
+  | { kind: 'script-fails'; script: 'generate-upgrade' | 'docker-build' | 'run-upgrade'; exitCode: number };
+
+/** Durations in milliseconds of world time; the clock scales them by `timeScale`. */
+export interface ScenarioDurations {
+  podReady: number;
+  podTerminate: number;
+  stage: number;
+  /** Per-stage override of `stage`. */
+  stages?: Partial<Record<UpgradeStage, number>>;
+  snapshot: number;
+  restore: number;
+  argoSync: number;
+  mainBuild: number;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  seed: number;
+  /** 1 = real time; 0.01 = a hundred times faster. */
+  timeScale: number;
+  durations: ScenarioDurations;
+  faults: Fault[];
+}
+
+/** Scaled time, and a deterministic random source seeded by the scenario. */
+export interface WorldClock {
+  now(): Date;
+  /** Waits `worldMs` of world time (i.e. `worldMs * timeScale` real ms). */
+  sleep(worldMs: number): Promise<void>;
+  /** Deterministic pseudo-random number in [0, 1). */
+  random(): number;
+}
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:41234` */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Static AWS credentials the world accepts; requests must be SigV4-signed with them. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface EcrImageInput {
+  repository: string;
+  tags: string[];
+  /** Image manifest JSON (a small OCI manifest is fine); the digest is its sha256. */
+  manifest?: string;
+  sizeBytes?: number;
+  pushedAt?: Date;
+}
+
+export interface EcrImage {
+  repository: string;
+  tags: string[];
+  digest: string;
+  sizeBytes: number;
+  pushedAt: Date;
+  manifest: string;
+}
+
+/** The ECR store behind the ECR server; the GitHub "main build" pushes into it. */
+export interface EcrRegistry {
+  putImage(input: EcrImageInput): EcrImage;
+  images(repository: string): EcrImage[];
+  repositories(): string[];
+}
+
+/** Reads `{ service image key → tag }` from the workloads repository's values-tags file of a cluster (main branch). */
+export type ValuesTagsReader = (cluster: ClusterName) => Promise<Record<string, string>>;
+
+/** What `rehearse --headless` writes to DIR/world.json, and what tests and the extension read. */
+export interface WorldDescription {
+  scenario: string;
+  kubeconfig: string;
+  contexts: Record<ClusterName, string>;
+  kube: Record<ClusterName, { url: string; token: string }>;
+  aws: {
+    region: string;
+    ecrEndpoint: string;
+    rdsEndpoint: string;
+    /** Shared config/credentials files defining the runbook's profiles with the world's static keys. */
+    configFile: string;
+    credentialsFile: string;
+    credentials: AwsCredentials;
+  };
+  github: { apiUrl: string; token: string; owner: string };
+  remotes: { lendos: string; workloads: string };
+  workspace: { lendos: string; workloads: string };
+}

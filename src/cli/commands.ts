@@ -1,0 +1,99 @@
+/** `lendos plan` and `lendos status`: the same core and journal the extension uses. */
+import { CalVer } from '../core/calver.js';
+import { UserError } from '../core/errors.js';
+import { currentStep, durationOf, formatDuration, progressOf, type PlannedStep } from '../core/plan.js';
+import { buildRunbook } from '../core/runbook/index.js';
+import type { CliContext } from './context.js';
+import type { Output } from './output.js';
+
+export async function releaseVersion(ctx: CliContext, requested: string | undefined): Promise<string> {
+  if (requested !== undefined) {
+    const parsed = CalVer.tryParse(requested);
+    if (!parsed.ok) throw new UserError(`--release ${requested}: ${parsed.error.message}`);
+    return parsed.value.format();
+  }
+  const active = await ctx.service.activeRelease();
+  if (!active) throw new UserError(`No release is active in ${ctx.root}: pass --release YYYY.R.H, or start one in VS Code.`);
+  return active;
+}
+
+export async function planCommand(ctx: CliContext, out: Output, opts: { release?: string; json: boolean }): Promise<void> {
+  const version = await releaseVersion(ctx, opts.release);
+  const runbook = buildRunbook(version, ctx.config);
+  if (opts.json) {
+    out.json(
+      runbook.steps.map((s) => ({
+        id: s.id,
+        phase: s.phase,
+        environment: s.environment ?? null,
+        title: s.title,
+        section: s.section,
+        kind: s.kind,
+        optional: s.optional,
+        dependsOn: s.dependsOn,
+        ...(s.parent ? { parent: s.parent } : {}),
+      })),
+    );
+    return;
+  }
+  out.line(`Release ${version}: ${runbook.steps.length} steps`);
+  for (const phase of runbook.phases) {
+    out.line('');
+    out.line(phase.title);
+    for (const s of runbook.steps.filter((x) => x.phase === phase.id)) {
+      const indent = s.parent ? '      ' : s.group ? '    ' : '  ';
+      const flags = [s.kind, s.optional ? 'optional' : ''].filter(Boolean).join(', ');
+      out.line(`${indent}${s.section.padEnd(6)} ${s.title}  [${s.id}] (${flags})`);
+    }
+  }
+}
+
+const SYMBOLS: Record<string, string> = {
+  succeeded: '✔', failed: '✖', running: '…', cancelled: '⊘', skipped: '↷', ready: '○', blocked: '·', 'waiting-approval': '?',
+};
+
+export async function statusCommand(ctx: CliContext, out: Output, opts: { release?: string; json: boolean }): Promise<void> {
+  const version = await releaseVersion(ctx, opts.release);
+  if (!(await ctx.service.releases()).some((r) => r.version === version)) {
+    throw new UserError(`There is no release ${version} in ${ctx.root}: start it first (LendOS: Start Release… in VS Code).`);
+  }
+  const view = await ctx.service.view(version);
+  for (const w of view.warnings) out.warn(`journal: ${w.message}`);
+  const core = view.plan.filter((p) => p.step.phase !== 'recovery' && p.step.phase !== 'dev');
+  const current = currentStep(core);
+  const { done, total } = progressOf(core);
+  if (opts.json) {
+    out.json({
+      version,
+      startedAt: view.state.startedAt ?? null,
+      startedBy: view.state.startedBy ?? null,
+      journal: ctx.journalPath(version),
+      progress: { done, total },
+      current: current?.step.id ?? null,
+      warnings: view.warnings.map((w) => w.message),
+      steps: view.plan.map(statusJson),
+    });
+    return;
+  }
+  out.line(`Release ${version}: ${done}/${total} required steps done${current ? ` · current: ${current.step.section} ${current.step.title}` : ''}`);
+  for (const p of view.plan) {
+    if ((p.step.phase === 'recovery' || p.step.phase === 'dev') && p.state.status === 'pending') continue;
+    const ms = durationOf(p.state, new Date());
+    const time = ms !== undefined && p.status !== 'skipped' ? ` ${formatDuration(ms)}` : '';
+    out.line(`  ${SYMBOLS[p.status] ?? ' '} ${p.step.section.padEnd(6)} ${p.step.title} — ${p.status}${time}`);
+  }
+}
+
+function statusJson(p: PlannedStep) {
+  return {
+    id: p.step.id,
+    status: p.status,
+    startedAt: p.state.startedAt ?? null,
+    endedAt: p.state.endedAt ?? null,
+    actor: p.state.actor ?? null,
+    markedByHand: p.state.markedByHand,
+    message: p.state.message ?? null,
+    blockedBy: p.blockedBy,
+    evidence: p.state.evidence,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Layers partial configuration (from `.lendos/config.yaml` and from settings) over the runbook's defaults and
+ * validates it. Every problem names where it is and what to do.
+ */
+import { defaultConfig } from './defaults.js';
+import { SERVICE_NAMES, type ConfigProblem, type EnvironmentConfig, type LendosConfig, type ServiceName } from './types.js';
+import type { EnvironmentName } from '../runbook/types.js';
+import { ENVIRONMENT_NAMES, Problems, expectKeys, isRecord } from './validate.js';
+import { readEnvironment } from './environment.js';
+
+export interface ConfigLayer {
+  /** Where the layer came from, e.g. `.lendos/config.yaml` or `settings`. */
+  readonly source: string;
+  readonly value: unknown;
+}
+
+export interface ResolvedConfig {
+  readonly config: LendosConfig;
+  readonly problems: readonly ConfigProblem[];
+}
+
+const TOP_KEYS = ['environments', 'repositories', 'ecr', 'aws', 'kubeconfig'] as const;
+
+export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
+  let config = defaultConfig();
+  const problems = new Problems();
+  for (const layer of layers) {
+    if (layer.value === undefined || layer.value === null) continue;
+    const at = problems.at(layer.source);
+    if (!isRecord(layer.value)) {
+      at.add('', 'must be a mapping of settings (for example `environments:` at the top level)');
+      continue;
+    }
+    expectKeys(at, '', layer.value, TOP_KEYS);
+    config = applyLayer(config, layer.value, at);
+  }
+  return { config, problems: problems.list };
+}
+
+function applyLayer(config: LendosConfig, value: Record<string, unknown>, at: ReturnType<Problems['at']>): LendosConfig {
+  const environments = { ...config.environments };
+  if (value.environments !== undefined) {
+    if (!isRecord(value.environments)) at.add('environments', 'must be a mapping of dev, staging, production');
+    else {
+      for (const [name, envValue] of Object.entries(value.environments)) {
+        if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
+          at.add(`environments.${name}`, `unknown environment "${name}": use one of ${ENVIRONMENT_NAMES.join(', ')}`);
+          continue;
+        }
+        const env = name as EnvironmentName;
+        environments[env] = readEnvironment(environments[env], envValue, at, `environments.${env}`);
+      }
+    }
+  }
+  return {
+    environments,
+    repositories: readStrings(config.repositories, value.repositories, at, 'repositories'),
+    ecr: readEcr(config.ecr, value.ecr, at),
+    aws: readStrings(config.aws, value.aws, at, 'aws'),
+    kubeconfig: readOptionalString(config.kubeconfig, value.kubeconfig, at, 'kubeconfig'),
+  };
+}
+
+function readStrings<T extends object>(base: T, value: unknown, at: ReturnType<Problems['at']>, path: string): T {
+  if (value === undefined) return base;
+  if (!isRecord(value)) {
+    at.add(path, 'must be a mapping');
+    return base;
+  }
+  const keys = Object.keys(base);
+  expectKeys(at, path, value, keys);
+  const result = { ...base } as Record<string, unknown>;
+  for (const key of keys) {
+    const v = value[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v.trim() === '') at.add(`${path}.${key}`, 'must be a non-empty string');
+    else result[key] = v.trim();
+  }
+  return result as T;
+}
+
+function readOptionalString(
+  base: string | null,
+  value: unknown,
+  at: ReturnType<Problems['at']>,
+  path: string,
+): string | null {
+  if (value === undefined) return base;
+  if (value === null || value === '') return null;
+  if (typeof value !== 'string') {
+    at.add(path, 'must be a path (a string)');
+    return base;
+  }
+  return value;
+}
+
+function readEcr(base: LendosConfig['ecr'], value: unknown, at: ReturnType<Problems['at']>): LendosConfig['ecr'] {
+  if (value === undefined) return base;
+  if (!isRecord(value)) {
+    at.add('ecr', 'must be a mapping');
+    return base;
+  }
+  expectKeys(at, 'ecr', value, ['upgradeRepository', 'serviceRepositories']);
+  let upgradeRepository = base.upgradeRepository;
+  if (value.upgradeRepository !== undefined) {
+    if (typeof value.upgradeRepository === 'string' && value.upgradeRepository.trim()) {
+      upgradeRepository = value.upgradeRepository.trim();
+    } else at.add('ecr.upgradeRepository', 'must be an ECR repository name, e.g. right-pedal/portal-daml-upgrade');
+  }
+  const serviceRepositories: Record<string, string> = { ...base.serviceRepositories };
+  if (value.serviceRepositories !== undefined) {
+    if (!isRecord(value.serviceRepositories)) at.add('ecr.serviceRepositories', 'must map image names to ECR repositories');
+    else {
+      for (const [image, repo] of Object.entries(value.serviceRepositories)) {
+        if (typeof repo === 'string' && repo.trim()) serviceRepositories[image] = repo.trim();
+        else at.add(`ecr.serviceRepositories.${image}`, 'must be an ECR repository name');
+      }
+    }
+  }
+  return { upgradeRepository, serviceRepositories };
+}
+
+/** The environment, or a problem when the configuration cannot reach it. */
+export function environmentOf(config: LendosConfig, name: EnvironmentName): EnvironmentConfig {
+  return config.environments[name];
+}
+
+export function serviceOf(env: EnvironmentConfig, name: ServiceName) {
+  const service = env.services.find((s) => s.name === name);
+  if (!service) throw new Error(`Service ${name} is not configured for ${env.label}`);
+  return service;
+}
+
+export { SERVICE_NAMES };

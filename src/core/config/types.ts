@@ -1,0 +1,72 @@
+/** Configuration: the runbook's environment table and repositories, with the runbook's values as defaults. */
+import type { EnvironmentName } from '../runbook/types.js';
+
+export type ServiceName = 'pqs' | 'daml-http-json' | 'lendos-portal' | 'signing-portal';
+export const SERVICE_NAMES: readonly ServiceName[] = ['pqs', 'daml-http-json', 'lendos-portal', 'signing-portal'];
+
+export interface ServiceConfig {
+  readonly name: ServiceName;
+  readonly namespace: string;
+  readonly deployment: string;
+  readonly replicas: number;
+}
+
+export interface CantonComponent {
+  readonly namespace: string;
+  /** Label selector, e.g. `app=canton-participant`. */
+  readonly selector: string;
+}
+
+export interface EnvironmentConfig {
+  readonly name: EnvironmentName;
+  /** Shown to people, e.g. "Production (BXCI)". */
+  readonly label: string;
+  readonly kubeContext: string;
+  readonly region: string;
+  /** Canton Aurora cluster id; null where the environment has none known (dev). */
+  readonly cantonCluster: string | null;
+  /** `run-upgrade.sh` environment argument (`staging`, `bxci`); null where no DAML upgrade runs (dev). */
+  readonly upgradeArgument: string | null;
+  readonly services: readonly ServiceConfig[];
+  readonly canton: { readonly participant: CantonComponent; readonly domain: CantonComponent };
+  /** Argo CD Applications to sync after the upgrade. */
+  readonly argoApplications: readonly string[];
+  /** Namespace the Argo CD Application objects live in. */
+  readonly argoNamespace: string;
+  /** Namespace where the upgrade Jobs run. */
+  readonly upgradeNamespace: string;
+  readonly urls: readonly string[];
+  /** values-tags file in lendos-eks-workloads, relative to its root. */
+  readonly valuesTagsFile: string;
+  /** AWS profile for this environment's account (RDS), or null to use the default chain. */
+  readonly awsProfile: string | null;
+}
+
+export interface RepositoriesConfig {
+  /** GitHub owner (organisation) of both repositories. */
+  readonly owner: string;
+  readonly lendos: string;
+  readonly workloads: string;
+  /** Path of the lendos-eks-workloads clone, absolute or relative to the lendos workspace. */
+  readonly workloadsPath: string;
+}
+
+export interface EcrConfig {
+  readonly upgradeRepository: string;
+  /** ECR repository of each image the release promotes. */
+  readonly serviceRepositories: Readonly<Record<string, string>>;
+}
+
+export interface LendosConfig {
+  readonly environments: Readonly<Record<EnvironmentName, EnvironmentConfig>>;
+  readonly repositories: RepositoriesConfig;
+  readonly ecr: EcrConfig;
+  readonly aws: { readonly artifactsProfile: string; readonly region: string };
+  readonly kubeconfig: string | null;
+}
+
+/** A problem found while reading configuration: where, and what to do. */
+export interface ConfigProblem {
+  readonly path: string;
+  readonly message: string;
+}

@@ -1,0 +1,3 @@
+export * from './types.js';
+export { parseJournal, formatEvent } from './parse.js';
+export { foldJournal, stepState } from './fold.js';

@@ -1,0 +1,76 @@
+/** The run journal: one JSON object a line, append-only; the state shown everywhere is a fold over it. */
+
+export const JOURNAL_VERSION = 1;
+
+export type JournalEventType =
+  | 'release.started'
+  | 'step.started'
+  | 'step.progress'
+  | 'step.evidence'
+  | 'step.succeeded'
+  | 'step.failed'
+  | 'step.cancelled'
+  | 'step.marked-done'
+  | 'step.skipped'
+  | 'step.reset';
+
+export const JOURNAL_EVENT_TYPES: readonly JournalEventType[] = [
+  'release.started',
+  'step.started',
+  'step.progress',
+  'step.evidence',
+  'step.succeeded',
+  'step.failed',
+  'step.cancelled',
+  'step.marked-done',
+  'step.skipped',
+  'step.reset',
+];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type EventData = Record<string, JsonValue>;
+
+export interface JournalEvent {
+  readonly v: number;
+  /** ISO 8601 UTC. */
+  readonly time: string;
+  /** `Name <email>` from git config, or the OS user. */
+  readonly actor: string;
+  readonly release: string;
+  readonly type: JournalEventType;
+  readonly step?: string;
+  /** A human-readable line: why it failed, what was adopted, a note. */
+  readonly message?: string;
+  readonly data?: EventData;
+}
+
+/** A line that could not be read, reported and ignored. */
+export interface JournalWarning {
+  readonly line: number;
+  readonly message: string;
+}
+
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+
+export interface StepState {
+  readonly status: StepStatus;
+  readonly startedAt?: string;
+  readonly endedAt?: string;
+  readonly actor?: string;
+  readonly message?: string;
+  /** Whether a person marked it done (as opposed to an executor succeeding). */
+  readonly markedByHand: boolean;
+  readonly attempts: number;
+  /** Evidence accumulated over the current attempt and kept across reruns until a reset. */
+  readonly evidence: EventData;
+  readonly progress?: string;
+}
+
+export interface ReleaseState {
+  readonly version: string;
+  readonly startedAt?: string;
+  readonly startedBy?: string;
+  readonly steps: ReadonlyMap<string, StepState>;
+  readonly lastEventAt?: string;
+  readonly eventCount: number;
+}

@@ -1,0 +1,171 @@
+/**
+ * The release engine as the shells see it: start and switch releases, read their state, and record what a person
+ * did by hand (mark done, skip, reset). Every change is a journal event; every read is a fold.
+ */
+import { CalVer, suggestNextVersion } from '../core/calver.js';
+import type { LendosConfig } from '../core/config/types.js';
+import { Emitter } from '../core/emitter.js';
+import { UserError } from '../core/errors.js';
+import { foldJournal, stepState } from '../core/journal/fold.js';
+import { JOURNAL_VERSION, type EventData, type JournalEvent, type JournalWarning, type ReleaseState } from '../core/journal/types.js';
+import { planRelease, type PlannedStep } from '../core/plan.js';
+import { buildRunbook } from '../core/runbook/index.js';
+import type { Runbook, StepDef } from '../core/runbook/types.js';
+import type { Clock, JournalStore, WorkspaceRepo } from '../ports.js';
+import { checkWorkspace } from './workspace.js';
+
+export interface ReleaseView {
+  readonly version: string;
+  readonly runbook: Runbook;
+  readonly state: ReleaseState;
+  readonly plan: PlannedStep[];
+  readonly warnings: JournalWarning[];
+}
+
+export interface ReleaseSummary {
+  readonly version: string;
+  readonly active: boolean;
+  readonly startedAt?: string;
+  readonly startedBy?: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface ReleaseServiceDeps {
+  readonly store: JournalStore;
+  readonly repo: WorkspaceRepo;
+  readonly clock: Clock;
+  readonly config: () => LendosConfig;
+}
+
+export class ReleaseService {
+  /** Fires with the release version whose journal changed (by this process). */
+  readonly changed = new Emitter<string>();
+  private actorName: Promise<string> | undefined;
+
+  constructor(private readonly deps: ReleaseServiceDeps) {}
+
+  async suggestVersion(): Promise<{ version: string; reason: string }> {
+    await checkWorkspace(this.deps.repo);
+    const [branches, versionFile] = await Promise.all([this.deps.repo.branches(), this.deps.repo.readVersionFile()]);
+    const started = await this.deps.store.list();
+    const suggestion = suggestNextVersion({
+      branches: [...branches, ...started.map((v) => `release/${v}`)],
+      versionFile,
+      today: this.deps.clock.now(),
+      kind: 'release',
+    });
+    return { version: suggestion.version.format(), reason: suggestion.reason };
+  }
+
+  /** Undefined when the text can start a release, else what is wrong and what to do. */
+  async validateNewVersion(text: string): Promise<string | undefined> {
+    const parsed = CalVer.tryParse(text);
+    if (!parsed.ok) return parsed.error.message;
+    const version = parsed.value.format();
+    if (await this.deps.store.exists(version)) {
+      const { state } = await this.load(version);
+      const by = state.startedBy ? ` by ${state.startedBy}` : '';
+      const at = state.startedAt ? ` on ${state.startedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+      return `Release ${version} was already started${at}${by}: use "LendOS: Switch Release" to continue it.`;
+    }
+    return undefined;
+  }
+
+  async startRelease(text: string): Promise<string> {
+    await checkWorkspace(this.deps.repo);
+    const problem = await this.validateNewVersion(text);
+    if (problem) throw new UserError(problem);
+    const version = CalVer.parse(text).format();
+    await this.append({ release: version, type: 'release.started', data: { version } });
+    await this.deps.store.setActiveRelease(version);
+    this.changed.fire(version);
+    return version;
+  }
+
+  async activeRelease(): Promise<string | undefined> {
+    const active = await this.deps.store.activeRelease();
+    if (active && (await this.deps.store.exists(active))) return active;
+    return undefined;
+  }
+
+  async switchRelease(version: string): Promise<void> {
+    if (!(await this.deps.store.exists(version))) {
+      throw new UserError(`There is no release ${version} in this workspace: start it with "LendOS: Start Release…".`);
+    }
+    await this.deps.store.setActiveRelease(version);
+    this.changed.fire(version);
+  }
+
+  async releases(): Promise<ReleaseSummary[]> {
+    const [versions, active] = await Promise.all([this.deps.store.list(), this.deps.store.activeRelease()]);
+    const summaries = await Promise.all(
+      versions.map(async (version) => {
+        const view = await this.view(version);
+        const required = view.plan.filter((p) => !p.step.optional);
+        const done = required.filter((p) => p.status === 'succeeded' || p.status === 'skipped').length;
+        return { version, active: version === active, startedAt: view.state.startedAt, startedBy: view.state.startedBy, done, total: required.length };
+      }),
+    );
+    return summaries.sort((a, b) => compareVersions(b.version, a.version));
+  }
+
+  async view(version: string): Promise<ReleaseView> {
+    const { state, warnings } = await this.load(version);
+    const runbook = buildRunbook(version, this.deps.config());
+    return { version, runbook, state, plan: planRelease(runbook, state), warnings };
+  }
+
+  async markDone(version: string, stepId: string, options: { note?: string; force?: boolean } = {}): Promise<void> {
+    const { step, planned } = await this.stepOf(version, stepId);
+    if (planned.state.status === 'running') throw new UserError(`${step.title} is running; wait for it or cancel it first.`);
+    if (planned.status === 'succeeded') throw new UserError(`${step.title} is already done.`);
+    if (planned.blockedBy.length > 0 && !options.force) {
+      throw new UserError(`${step.title} depends on steps that are not done: ${planned.blockedBy.join(', ')}. Finish them first, or confirm to mark it done anyway.`, 'blocked');
+    }
+    const data: EventData = options.note ? { note: options.note } : {};
+    await this.append({ release: version, step: stepId, type: 'step.marked-done', data, message: options.note });
+  }
+
+  async skip(version: string, stepId: string, reason?: string): Promise<void> {
+    const { step, planned } = await this.stepOf(version, stepId);
+    if (!step.optional) throw new UserError(`${step.title} is required and cannot be skipped; only optional steps can.`);
+    if (planned.state.status === 'running') throw new UserError(`${step.title} is running; wait for it or cancel it first.`);
+    if (planned.status === 'skipped') throw new UserError(`${step.title} is already skipped.`);
+    await this.append({ release: version, step: stepId, type: 'step.skipped', message: reason });
+  }
+
+  async reset(version: string, stepId: string): Promise<void> {
+    const { step, planned } = await this.stepOf(version, stepId);
+    if (planned.state.status === 'running') throw new UserError(`${step.title} is running; it cannot be reset while it runs.`);
+    if (planned.state.status === 'pending') throw new UserError(`${step.title} has not been started; there is nothing to reset.`);
+    await this.append({ release: version, step: stepId, type: 'step.reset' });
+  }
+
+  private async stepOf(version: string, stepId: string): Promise<{ step: StepDef; planned: PlannedStep }> {
+    const view = await this.view(version);
+    const planned = view.plan.find((p) => p.step.id === stepId);
+    if (!planned) throw new UserError(`There is no step "${stepId}" in release ${version}: run "lendos plan" to list the step ids.`);
+    return { step: planned.step, planned };
+  }
+
+  private async load(version: string): Promise<{ state: ReleaseState; warnings: JournalWarning[] }> {
+    const { events, warnings } = await this.deps.store.read(version);
+    return { state: foldJournal(version, events), warnings };
+  }
+
+  private async append(event: Omit<JournalEvent, 'v' | 'time' | 'actor'>): Promise<void> {
+    this.actorName ??= this.deps.repo.actor();
+    const full: JournalEvent = { v: JOURNAL_VERSION, time: this.deps.clock.now().toISOString(), actor: await this.actorName, ...event };
+    await this.deps.store.append(full);
+    this.changed.fire(event.release);
+  }
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = CalVer.tryParse(a);
+  const pb = CalVer.tryParse(b);
+  if (pa.ok && pb.ok) return pa.value.compare(pb.value);
+  return a.localeCompare(b);
+}
+

@@ -1,0 +1,31 @@
+/** Every command of package.json, registered in one table so a test can compare both lists. */
+import * as vscode from 'vscode';
+import type { ReleaseSession } from '../session.js';
+import { refresh, showJournal, startRelease, switchRelease } from './release.js';
+import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
+
+export interface CommandDeps {
+  readonly session: ReleaseSession;
+  readonly journalPath: (version: string) => string;
+  readonly runbookPath: () => string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function commandTable(deps: CommandDeps): Record<string, (...args: any[]) => unknown> {
+  const { session } = deps;
+  return {
+    'lendos.startRelease': startRelease(session),
+    'lendos.switchRelease': switchRelease(session),
+    'lendos.markStepDone': markStepDone(session),
+    'lendos.skipStep': skipStep(session),
+    'lendos.resetStep': resetStep(session),
+    'lendos.showStep': showStep(session),
+    'lendos.openRunbookSection': openRunbookSection(session, deps.runbookPath),
+    'lendos.showJournal': showJournal(session, deps.journalPath),
+    'lendos.refresh': refresh(session),
+  };
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  return Object.entries(commandTable(deps)).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}

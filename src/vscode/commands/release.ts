@@ -1,0 +1,71 @@
+/** Start Release…, Switch Release…, Show Journal, Refresh. */
+import * as vscode from 'vscode';
+import { UserError } from '../../core/errors.js';
+import type { ReleaseSession } from '../session.js';
+import { report, requireActive, type CommandResult } from './shared.js';
+
+export function startRelease(session: ReleaseSession) {
+  return (version?: unknown): Promise<CommandResult<string | undefined>> =>
+    report(async () => {
+      const service = session.service;
+      let text: string | undefined = typeof version === 'string' ? version : undefined;
+      if (text === undefined) {
+        const suggestion = await service.suggestVersion();
+        text = await vscode.window.showInputBox({
+          title: 'LendOS: Start Release',
+          prompt: `Release version (CalVer YYYY.R.H). Suggested: ${suggestion.reason}`,
+          value: suggestion.version,
+          validateInput: (value) => service.validateNewVersion(value),
+          ignoreFocusOut: true,
+        });
+        if (text === undefined) return undefined;
+      }
+      const started = await service.startRelease(text);
+      await session.refresh();
+      void vscode.window.showInformationMessage(`Release ${started} started: the Release view walks you through the runbook.`);
+      return started;
+    });
+}
+
+export function switchRelease(session: ReleaseSession) {
+  return (version?: unknown): Promise<CommandResult<string | undefined>> =>
+    report(async () => {
+      let target = typeof version === 'string' ? version : undefined;
+      if (target === undefined) {
+        const releases = await session.service.releases();
+        if (releases.length === 0) throw new UserError('There are no releases in this workspace yet: use "LendOS: Start Release…".');
+        const picked = await vscode.window.showQuickPick(
+          releases.map((r) => ({
+            label: r.version,
+            description: `${r.done}/${r.total} steps done${r.active ? ' · active' : ''}`,
+            detail: r.startedAt ? `started ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC by ${r.startedBy ?? 'unknown'}` : undefined,
+          })),
+          { placeHolder: 'Switch to which release?' },
+        );
+        if (!picked) return undefined;
+        target = picked.label;
+      }
+      await session.service.switchRelease(target);
+      await session.refresh();
+      return target;
+    });
+}
+
+export function showJournal(session: ReleaseSession, journalPath: (version: string) => string) {
+  return (): Promise<CommandResult<string>> =>
+    report(async () => {
+      const view = requireActive(session);
+      const file = journalPath(view.version);
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return file;
+    });
+}
+
+export function refresh(session: ReleaseSession) {
+  return (): Promise<CommandResult<boolean>> =>
+    report(async () => {
+      await session.refresh();
+      return true;
+    });
+}

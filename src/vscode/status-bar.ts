@@ -1,0 +1,33 @@
+/** The status bar item: the active release and its current step. */
+import * as vscode from 'vscode';
+import { currentStep, progressOf } from '../core/plan.js';
+import type { ReleaseSession } from './session.js';
+import { statusLabel } from './tree-items.js';
+
+export function createStatusBar(session: ReleaseSession): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('lendos.release', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'LendOS Release';
+  item.command = 'workbench.view.extension.lendos';
+  const update = () => {
+    const view = session.view;
+    if (!view) {
+      item.hide();
+      return;
+    }
+    const core = view.plan.filter((p) => p.step.phase !== 'recovery' && p.step.phase !== 'dev');
+    const current = currentStep(core);
+    const { done, total } = progressOf(core);
+    const icon = current?.status === 'running' ? '$(sync~spin)' : current?.status === 'failed' ? '$(error)' : '$(rocket)';
+    item.text = current
+      ? `${icon} ${view.version} · ${current.step.section} ${current.step.title}`
+      : `$(pass-filled) ${view.version} · all steps done`;
+    item.tooltip = new vscode.MarkdownString(
+      `**LendOS release ${view.version}** — ${done}/${total} steps done` +
+        (current ? `\n\nCurrent: ${current.step.section} ${current.step.title} (${statusLabel(current.status)})` : ''),
+    );
+    item.show();
+  };
+  const sub = session.onDidChange(update);
+  update();
+  return vscode.Disposable.from(item, sub);
+}

@@ -1,0 +1,150 @@
+/** The Release tree: active release → phases → steps (→ groups of the upgrade procedure → stages). */
+import * as vscode from 'vscode';
+import { aggregateStatus, progressOf, type PlannedStep } from '../core/plan.js';
+import type { GroupDef, PhaseDef } from '../core/runbook/types.js';
+import type { ReleaseView } from '../engine/release-service.js';
+import type { ReleaseSession } from './session.js';
+import { statusIcon, stepContextValue, stepDescription, stepTooltip } from './tree-items.js';
+
+export type ReleaseNode =
+  | { readonly kind: 'release' }
+  | { readonly kind: 'notice'; readonly text: string; readonly detail: string; readonly command?: string }
+  | { readonly kind: 'phase'; readonly phase: PhaseDef }
+  | { readonly kind: 'group'; readonly group: GroupDef }
+  | { readonly kind: 'step'; readonly stepId: string };
+
+type Child = { kind: 'group'; group: GroupDef } | { kind: 'step'; stepId: string };
+
+export class ReleaseTreeProvider implements vscode.TreeDataProvider<ReleaseNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ReleaseNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly session: ReleaseSession) {
+    this.subscription = session.onDidChange(() => this.emitter.fire(undefined));
+  }
+
+  getChildren(node?: ReleaseNode): ReleaseNode[] {
+    const view = this.session.view;
+    if (!view) return [];
+    if (!node) return [{ kind: 'release' }];
+    switch (node.kind) {
+      case 'release':
+        return [...this.notices(view), ...view.runbook.phases.map((phase) => ({ kind: 'phase' as const, phase }))];
+      case 'phase':
+        return childrenOf(view, (s) => s.step.phase === node.phase.id && !s.step.parent);
+      case 'group':
+        return childrenOf(view, (s) => s.step.group === node.group.id && !s.step.parent, false);
+      case 'step':
+        return view.plan.filter((p) => p.step.parent === node.stepId).map((p) => ({ kind: 'step' as const, stepId: p.step.id }));
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: ReleaseNode): vscode.TreeItem {
+    const view = this.session.view;
+    if (!view) return new vscode.TreeItem('');
+    switch (node.kind) {
+      case 'release':
+        return releaseItem(view);
+      case 'notice':
+        return noticeItem(node);
+      case 'phase':
+        return aggregateItem(view, `${node.phase.title}`, `phase:${node.phase.id}`, view.plan.filter((p) => p.step.phase === node.phase.id), node.phase.id !== 'recovery' && node.phase.id !== 'dev');
+      case 'group':
+        return aggregateItem(view, `${node.group.section} ${node.group.title}`, `group:${node.group.id}`, view.plan.filter((p) => p.step.group === node.group.id), false);
+      case 'step':
+        return stepItem(view, node.stepId);
+    }
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  private notices(view: ReleaseView): ReleaseNode[] {
+    const notices: ReleaseNode[] = [];
+    if (view.warnings.length > 0) {
+      const detail = view.warnings.map((w) => w.message).join('\n');
+      notices.push({ kind: 'notice', text: `${view.warnings.length} journal line(s) ignored`, detail, command: 'lendos.showJournal' });
+    }
+    const problems = this.session.configProblems();
+    if (problems.length > 0) {
+      const detail = problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+      notices.push({ kind: 'notice', text: `${problems.length} configuration problem(s); defaults used`, detail });
+    }
+    return notices;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}
+
+function childrenOf(view: ReleaseView, include: (p: PlannedStep) => boolean, withGroups = true): ReleaseNode[] {
+  const children: Child[] = [];
+  const seenGroups = new Set<string>();
+  for (const planned of view.plan) {
+    if (!include(planned)) continue;
+    const groupId = planned.step.group;
+    if (withGroups && groupId) {
+      const group = view.runbook.groups.find((g) => g.id === groupId);
+      if (group && !seenGroups.has(groupId)) children.push({ kind: 'group', group });
+      seenGroups.add(groupId);
+      if (group) continue;
+    }
+    children.push({ kind: 'step', stepId: planned.step.id });
+  }
+  return children;
+}
+
+function releaseItem(view: ReleaseView): vscode.TreeItem {
+  const core = view.plan.filter((p) => p.step.phase !== 'recovery' && p.step.phase !== 'dev');
+  const { done, total } = progressOf(core);
+  const item = new vscode.TreeItem(`Release ${view.version}`, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `release:${view.version}`;
+  item.description = `${done}/${total} steps done`;
+  item.iconPath = statusIcon(aggregateStatus(core));
+  item.contextValue = 'release';
+  const started = view.state.startedAt ? `Started ${view.state.startedAt.slice(0, 16).replace('T', ' ')} UTC by ${view.state.startedBy ?? 'unknown'}` : '';
+  item.tooltip = new vscode.MarkdownString(`**Release ${view.version}**\n\n${started}`);
+  return item;
+}
+
+function noticeItem(node: Extract<ReleaseNode, { kind: 'notice' }>): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  item.tooltip = node.detail;
+  item.contextValue = 'notice';
+  if (node.command) item.command = { command: node.command, title: node.text };
+  return item;
+}
+
+function aggregateItem(view: ReleaseView, label: string, id: string, items: PlannedStep[], expand: boolean): vscode.TreeItem {
+  const status = aggregateStatus(items);
+  const { done, total } = progressOf(items);
+  const state = expand && status !== 'succeeded' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  const item = new vscode.TreeItem(label, state);
+  item.id = `${view.version}:${id}`;
+  item.description = total > 0 ? `${done}/${total}` : `${items.length} optional`;
+  item.iconPath = statusIcon(status);
+  item.contextValue = id.split(':')[0];
+  return item;
+}
+
+function stepItem(view: ReleaseView, stepId: string): vscode.TreeItem {
+  const planned = view.plan.find((p) => p.step.id === stepId);
+  if (!planned) return new vscode.TreeItem(stepId);
+  const hasStages = view.plan.some((p) => p.step.parent === stepId);
+  const label = planned.step.stage ? planned.step.title : `${planned.step.section} ${planned.step.title}`;
+  const item = new vscode.TreeItem(label, hasStages ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  item.id = `${view.version}:step:${stepId}`;
+  item.description = stepDescription(planned, new Date());
+  item.tooltip = stepTooltip(planned);
+  item.iconPath = statusIcon(planned.status);
+  item.contextValue = stepContextValue(planned);
+  item.command = { command: 'lendos.showStep', title: 'Show Step Guidance', arguments: [{ kind: 'step', stepId }] };
+  return item;
+}
