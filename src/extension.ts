@@ -20,6 +20,7 @@ import { ReleaseTreeProvider } from './vscode/tree.js';
 export interface LendosApi {
   readonly activationMs: number;
   readonly session: ReleaseSession;
+  readonly tree: ReleaseTreeProvider;
   readonly config: () => LendosConfig;
 }
 
@@ -51,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   void config.reload().then(() => session.refresh());
   const activationMs = performance.now() - loadStartedAt;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, session, config: () => config.current };
+  return { activationMs, session, tree, config: () => config.current };
 }
 
 export function deactivate(): void {}

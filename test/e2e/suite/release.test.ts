@@ -1,0 +1,108 @@
+/**
+ * The foundation in a real VS Code: start a release, walk the whole runbook in the tree, mark a step done,
+ * reload the window and find the state restored. The reload re-runs this suite; a marker file tells the passes apart.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LendosApi } from '../../../src/extension';
+import type { ReleaseNode } from '../../../src/vscode/tree';
+import { getExtension, screenshot, waitFor } from './harness';
+
+const VERSION = '2025.4.0';
+type Result = { ok: boolean; message?: string; value?: unknown };
+
+function markerFile(): string {
+  const dir = process.env.LENDOS_E2E_ARTIFACTS ?? path.join(require('node:os').tmpdir());
+  return path.join(dir, 'release-suite-before-reload.json');
+}
+
+async function api(): Promise<LendosApi> {
+  const ext = await getExtension();
+  return ext.exports as LendosApi;
+}
+
+/** Every node of the tree, depth first, as VS Code would ask for them. */
+async function walk(lendos: LendosApi): Promise<{ node: ReleaseNode; item: vscode.TreeItem }[]> {
+  const out: { node: ReleaseNode; item: vscode.TreeItem }[] = [];
+  const visit = async (node?: ReleaseNode) => {
+    for (const child of await lendos.tree.getChildren(node)) {
+      out.push({ node: child, item: await lendos.tree.getTreeItem(child) });
+      await visit(child);
+    }
+  };
+  await visit();
+  return out;
+}
+
+function stepItem(nodes: { node: ReleaseNode; item: vscode.TreeItem }[], id: string): vscode.TreeItem | undefined {
+  return nodes.find((n) => n.node.kind === 'step' && n.node.stepId === id)?.item;
+}
+
+describe('Release tree (foundation)', function () {
+  this.timeout(120_000);
+  const reloaded = existsSync(markerFile());
+
+  it('starts a release; bad versions are refused with a clear message', async function () {
+    if (reloaded) this.skip();
+    const lendos = await api();
+    for (const [bad, expected] of [['2025.4', /hotfix/i], ['v2025.4.0', /leading v/i], ['2025.04.0', /leading zero/i], ['release/2025.4.0; rm -rf /', /./]] as const) {
+      const result = (await vscode.commands.executeCommand('lendos.startRelease', bad)) as Result;
+      assert.equal(result.ok, false, bad);
+      assert.match(result.message ?? '', expected);
+    }
+    assert.equal(lendos.session.view, undefined, 'a bad version started nothing');
+    const started = (await vscode.commands.executeCommand('lendos.startRelease', VERSION)) as Result;
+    assert.deepEqual(started, { ok: true, value: VERSION });
+    const again = (await vscode.commands.executeCommand('lendos.startRelease', VERSION)) as Result;
+    assert.match(again.message ?? '', /already started/);
+  });
+
+  it('shows every runbook step in the tree, with guidance tooltips', async function () {
+    if (reloaded) this.skip();
+    const lendos = await api();
+    await waitFor(() => lendos.session.view?.version === VERSION, 10_000, 'the release view');
+    const nodes = await walk(lendos);
+    const view = lendos.session.view!;
+    const shown = new Set(nodes.flatMap((n) => (n.node.kind === 'step' ? [n.node.stepId] : [])));
+    for (const step of view.runbook.steps) assert.ok(shown.has(step.id), `${step.id} is in the tree`);
+    assert.equal(shown.size, view.runbook.steps.length);
+    const first = stepItem(nodes, 'prep.cut-release-branch')!;
+    assert.match(String(first.label), /1\.1 Cut release branch/);
+    assert.ok(first.tooltip instanceof vscode.MarkdownString && first.tooltip.value.length > 50);
+    assert.match(String(first.contextValue), /\bcanMarkDone\b/);
+    assert.equal(nodes.filter((n) => n.node.kind === 'phase').length, view.runbook.phases.length);
+  });
+
+  it('marks a manual step done and records it in the journal', async function () {
+    if (reloaded) this.skip();
+    const lendos = await api();
+    const done = (await vscode.commands.executeCommand('lendos.markStepDone', 'prep.cut-release-branch')) as Result;
+    assert.equal(done.ok, true, done.message);
+    const skipRequired = (await vscode.commands.executeCommand('lendos.skipStep', 'prep.bump-version')) as Result;
+    assert.match(skipRequired.message ?? '', /cannot be skipped/);
+    await waitFor(() => lendos.session.view?.plan.find((p) => p.step.id === 'prep.cut-release-branch')?.status === 'succeeded', 10_000, 'the step to show done');
+    const nodes = await walk(lendos);
+    assert.match(String(stepItem(nodes, 'prep.cut-release-branch')?.description), /^done/);
+    await vscode.commands.executeCommand('workbench.view.extension.lendos');
+    await screenshot('release-view');
+    writeFileSync(markerFile(), JSON.stringify({ version: VERSION }));
+    // The extension host ends here; the suite runs again in the reloaded window.
+    void vscode.commands.executeCommand('workbench.action.reloadWindow');
+    await new Promise((resolve) => setTimeout(resolve, 60_000));
+  });
+
+  it('after a window reload, the release and its state are restored from the journal', async function () {
+    if (!reloaded) this.skip();
+    const lendos = await api();
+    assert.equal(JSON.parse(readFileSync(markerFile(), 'utf8')).version, VERSION);
+    await waitFor(() => lendos.session.view !== undefined, 15_000, 'the restored release');
+    const view = lendos.session.view!;
+    assert.equal(view.version, VERSION);
+    assert.equal(view.plan.find((p) => p.step.id === 'prep.cut-release-branch')?.status, 'succeeded');
+    assert.equal(view.plan.find((p) => p.step.id === 'prep.bump-version')?.status, 'ready');
+    await vscode.commands.executeCommand('workbench.view.extension.lendos');
+    await screenshot('release-view-after-reload');
+  });
+});

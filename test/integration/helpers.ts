@@ -1,0 +1,34 @@
+/** Real git repositories in temporary folders for integration tests. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export interface TempRepo {
+  readonly root: string;
+  cleanup(): void;
+}
+
+/** A small lendos-shaped repository: VERSION, develop and main, and the given release branches. */
+export function lendosRepo(options: { version?: string | null; releaseBranches?: string[] } = {}): TempRepo {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'lendos-it-'));
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'config', 'user.name', 'Ada Release');
+  git(root, 'config', 'user.email', 'ada@example.com');
+  if (options.version !== null) writeFileSync(path.join(root, 'VERSION'), `${options.version ?? '2025.3.0'}\n`);
+  writeFileSync(path.join(root, 'BRANCHING.md'), '# Branching\n');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'Initial commit');
+  git(root, 'branch', 'develop');
+  for (const branch of options.releaseBranches ?? []) git(root, 'branch', branch);
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export function tempDir(): TempRepo {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'lendos-it-'));
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
