@@ -6,7 +6,7 @@ import { CalVer, suggestNextVersion } from '../core/calver.js';
 import type { LendosConfig } from '../core/config/types.js';
 import { Emitter } from '../core/emitter.js';
 import { UserError } from '../core/errors.js';
-import { foldJournal, stepState } from '../core/journal/fold.js';
+import { foldJournal } from '../core/journal/fold.js';
 import { JOURNAL_VERSION, type EventData, type JournalEvent, type JournalWarning, type ReleaseState } from '../core/journal/types.js';
 import { planRelease, type PlannedStep } from '../core/plan.js';
 import { buildRunbook } from '../core/runbook/index.js';

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { ESLint } from 'eslint';
+
+/** The layer rules of DESIGN.md are enforced by lint: a wrong arrow fails CI. */
+describe('layer rules (lint)', function () {
+  this.timeout(60_000);
+  const eslint = new ESLint();
+  const errorsFor = async (filePath: string, code: string) => {
+    const [result] = await eslint.lintText(code, { filePath });
+    return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  };
+
+  const forbidden: [string, string, RegExp][] = [
+    ['src/core/x.ts', "import * as vscode from 'vscode';\nexport const a = vscode;", /Only src\/vscode/],
+    ['src/core/x.ts', "import { promises } from 'node:fs';\nexport const a = promises;", /fs/],
+    ['src/core/x.ts', "import { ReleaseService } from '../engine/release-service.js';\nexport const a = ReleaseService;", /Layers point down/],
+    ['src/steps/x.ts', "import * as k8s from '@kubernetes/client-node';\nexport const a = k8s;", /Only src\/adapters/],
+    ['src/steps/x.ts', "import { FileJournalStore } from '../adapters/journal-file.js';\nexport const a = FileJournalStore;", /Layers point down/],
+    ['src/engine/x.ts', "import { execFile } from 'node:child_process';\nexport const a = execFile;", /Only src\/adapters/],
+    ['src/adapters/x.ts', "import * as vscode from 'vscode';\nexport const a = vscode;", /Only src\/vscode/],
+    ['src/vscode/x.ts', "import { simpleGit } from 'simple-git';\nexport const a = simpleGit;", /Only src\/adapters/],
+    ['src/cli/x.ts', "import * as vscode from 'vscode';\nexport const a = vscode;", /Only src\/vscode/],
+  ];
+  for (const [file, code, expected] of forbidden) {
+    it(`refuses ${code.split('\n')[0]} in ${file}`, async () => {
+      const errors = await errorsFor(file, code);
+      assert.ok(errors.some((m) => expected.test(m)), `got: ${errors.join('; ') || 'no error'}`);
+    });
+  }
+
+  const allowed: [string, string][] = [
+    ['src/vscode/x.ts', "import * as vscode from 'vscode';\nexport const a = vscode;"],
+    ['src/adapters/x.ts', "import * as k8s from '@kubernetes/client-node';\nexport const a = k8s;"],
+    ['src/steps/x.ts', "import { CalVer } from '../core/calver.js';\nexport const a = CalVer;"],
+  ];
+  for (const [file, code] of allowed) {
+    it(`allows ${code.split('\n')[0]} in ${file}`, async () => {
+      assert.deepEqual(await errorsFor(file, code), []);
+    });
+  }
+});
