@@ -97,7 +97,9 @@ export function openRunbookSection(session: ReleaseSession, runbookPath: () => s
       if (!planned) return undefined;
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(runbookPath()));
       const lines = doc.getText().split('\n');
-      const index = Math.max(0, lines.findIndex((line) => line.trim().startsWith(planned.step.anchor)));
+      // Anchors are whole lines of the runbook; a substring search would land on the wrong "Prerequisites".
+      const exact = lines.findIndex((line) => line.trim() === planned.step.anchor);
+      const index = Math.max(0, exact >= 0 ? exact : lines.findIndex((line) => line.includes(planned.step.anchor)));
       const range = new vscode.Range(index, 0, index, lines[index]?.length ?? 0);
       await vscode.window.showTextDocument(doc, { selection: range, preview: true });
       return planned.step.anchor;
