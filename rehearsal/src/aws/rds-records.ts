@@ -1,0 +1,93 @@
+/** What the RDS store keeps; statuses are not stored but read off the clock (see `rds-status.ts`). */
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface ClusterRecord {
+  identifier: string;
+  account: string;
+  resourceId: string;
+  engine: string;
+  engineVersion: string;
+  databaseName?: string;
+  masterUsername: string;
+  createdAt: Date;
+  /** `creating` until then. */
+  availableAt: Date;
+  /** The random part of the cluster's endpoint host names, per account. */
+  endpointId: string;
+  subnetGroup: string;
+  parameterGroup: string;
+  securityGroupIds: string[];
+  availabilityZones: string[];
+  allocatedStorage: number;
+  deletionProtection: boolean;
+  /** A rename waiting for the maintenance window (ModifyDBCluster without ApplyImmediately). */
+  pendingIdentifier?: string;
+  tags: Tag[];
+}
+
+export interface SnapshotRecord {
+  identifier: string;
+  clusterIdentifier: string;
+  account: string;
+  type: 'manual' | 'automated';
+  createdAt: Date;
+  /** `creating` until then, then `outcome`. */
+  completesAt: Date;
+  outcome: 'available' | 'failed';
+  engine: string;
+  engineVersion: string;
+  clusterCreatedAt: Date;
+  masterUsername: string;
+  allocatedStorage: number;
+  availabilityZones: string[];
+  clusterResourceId: string;
+  tags: Tag[];
+}
+
+export interface InstanceRecord {
+  identifier: string;
+  clusterIdentifier: string;
+  account: string;
+  resourceId: string;
+  instanceClass: string;
+  engine: string;
+  engineVersion: string;
+  availabilityZone: string;
+  promotionTier: number;
+  createdAt: Date;
+  availableAt: Date;
+}
+
+export type ClusterStatus = 'creating' | 'available';
+export type SnapshotStatus = 'creating' | 'available' | 'failed';
+export type InstanceStatus = 'creating' | 'available';
+
+export function clusterStatus(cluster: ClusterRecord, now: Date): ClusterStatus {
+  return now < cluster.availableAt ? 'creating' : 'available';
+}
+
+export function snapshotStatus(snapshot: SnapshotRecord, now: Date): SnapshotStatus {
+  return now < snapshot.completesAt ? 'creating' : snapshot.outcome;
+}
+
+/** Rises with elapsed time while `creating`; 100 once available; a failed snapshot stays where it stopped. */
+export function snapshotProgress(snapshot: SnapshotRecord, now: Date): number {
+  const status = snapshotStatus(snapshot, now);
+  if (status === 'available') return 100;
+  const total = snapshot.completesAt.getTime() - snapshot.createdAt.getTime();
+  const elapsed = Math.min(now.getTime(), snapshot.completesAt.getTime()) - snapshot.createdAt.getTime();
+  return total <= 0 ? 99 : Math.min(99, Math.floor((100 * elapsed) / total));
+}
+
+export function instanceStatus(instance: InstanceRecord, now: Date): InstanceStatus {
+  return now < instance.availableAt ? 'creating' : 'available';
+}
+
+/** Cluster and snapshot identifiers: a letter first, then letters, digits and single hyphens, at most 63. */
+export function isValidIdentifier(value: string): boolean {
+  return value.length <= 63 && /^[A-Za-z](?:-?[A-Za-z0-9])*$/.test(value);
+}
