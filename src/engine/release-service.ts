@@ -36,6 +36,8 @@ export interface ReleaseServiceDeps {
   readonly repo: WorkspaceRepo;
   readonly clock: Clock;
   readonly config: () => LendosConfig;
+  /** Whether a step has an executor; such steps show as automated, the rest stay manual. */
+  readonly isAutomated?: (stepId: string) => boolean;
 }
 
 export class ReleaseService {
@@ -112,7 +114,7 @@ export class ReleaseService {
 
   async view(version: string): Promise<ReleaseView> {
     const { state, warnings } = await this.load(version);
-    const runbook = buildRunbook(version, this.deps.config());
+    const runbook = withExecutors(buildRunbook(version, this.deps.config()), this.deps.isAutomated);
     return { version, runbook, state, plan: planRelease(runbook, state), warnings };
   }
 
@@ -154,12 +156,27 @@ export class ReleaseService {
     return { state: foldJournal(version, events), warnings };
   }
 
+  config(): LendosConfig {
+    return this.deps.config();
+  }
+
+  /** Appends one event stamped with time and actor; the step runner writes through this. */
+  appendEvent(event: Omit<JournalEvent, 'v' | 'time' | 'actor'>): Promise<void> {
+    return this.append(event);
+  }
+
   private async append(event: Omit<JournalEvent, 'v' | 'time' | 'actor'>): Promise<void> {
     this.actorName ??= this.deps.repo.actor();
     const full: JournalEvent = { v: JOURNAL_VERSION, time: this.deps.clock.now().toISOString(), actor: await this.actorName, ...event };
     await this.deps.store.append(full);
     this.changed.fire(event.release);
   }
+}
+
+function withExecutors(runbook: Runbook, isAutomated: ((stepId: string) => boolean) | undefined): Runbook {
+  if (!isAutomated) return runbook;
+  const steps = runbook.steps.map((s) => (s.kind === 'manual' && isAutomated(s.id) ? { ...s, kind: 'automated' as const } : s));
+  return { ...runbook, steps };
 }
 
 function compareVersions(a: string, b: string): number {

@@ -1,0 +1,124 @@
+/**
+ * Runs one automated step: observe (already done? adopt it), prepare (ask before changing anything), then run,
+ * with every state change journalled. Also reconciles steps left "running" by a reload or crash.
+ */
+import { CalVer } from '../core/calver.js';
+import { UserError, messageOf } from '../core/errors.js';
+import type { EventData } from '../core/journal/types.js';
+import type { ReleaseService } from './release-service.js';
+import { Declined, type LogSink, type Prompt, type StepContext, type StepExecutor } from './step-types.js';
+import type { ExecutorRegistry } from './registry.js';
+
+export interface StepShell {
+  readonly prompt: Prompt;
+  readonly log: LogSink;
+  readonly signal: AbortSignal;
+}
+
+export type RunResult =
+  | { readonly status: 'succeeded'; readonly summary: string; readonly adopted: boolean }
+  | { readonly status: 'failed' | 'cancelled'; readonly summary: string };
+
+export class StepRunner {
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly service: ReleaseService,
+    private readonly registry: ExecutorRegistry,
+    private readonly ports: unknown,
+  ) {}
+
+  isRunning(version: string, stepId: string): boolean {
+    return this.running.has(`${version}/${stepId}`);
+  }
+
+  async run(version: string, stepId: string, shell: StepShell): Promise<RunResult> {
+    const key = `${version}/${stepId}`;
+    if (this.running.has(key)) throw new UserError(`${stepId} is already running in this window.`);
+    const { executor, ctx } = await this.setup(version, stepId, shell);
+    this.running.add(key);
+    try {
+      return await this.execute(executor, ctx, version, stepId);
+    } finally {
+      this.running.delete(key);
+    }
+  }
+
+  private async execute(executor: StepExecutor, ctx: StepContext, version: string, stepId: string): Promise<RunResult> {
+    const write = (type: 'step.started' | 'step.succeeded' | 'step.failed' | 'step.cancelled', message?: string, data?: EventData) =>
+      this.service.appendEvent({ release: version, step: stepId, type, message, data });
+    let started = false;
+    try {
+      const observation = await executor.observe(ctx);
+      if (observation.done) {
+        await write('step.started', 'Checking whether it is already done');
+        await write('step.succeeded', `Already done: ${observation.summary}`, { ...observation.evidence, adopted: true });
+        return { status: 'succeeded', summary: observation.summary, adopted: true };
+      }
+      const input = executor.prepare ? await executor.prepare(ctx) : undefined;
+      if (executor.prepare && input === undefined) throw new Declined();
+      ctx.signal.throwIfAborted();
+      await write('step.started');
+      started = true;
+      const outcome = await executor.run(ctx, input);
+      await write('step.succeeded', outcome.summary, outcome.evidence);
+      return { status: 'succeeded', summary: outcome.summary, adopted: false };
+    } catch (error) {
+      const cancelled = error instanceof Declined || ctx.signal.aborted;
+      const summary = cancelled && !(error instanceof Declined) ? 'Cancelled by you; see the log for what had been done.' : messageOf(error);
+      if (started) await write(cancelled ? 'step.cancelled' : 'step.failed', summary);
+      else if (!cancelled) {
+        await write('step.started');
+        await write('step.failed', summary);
+      }
+      ctx.log.error(summary);
+      return { status: cancelled ? 'cancelled' : 'failed', summary };
+    }
+  }
+
+  private async setup(version: string, stepId: string, shell: StepShell) {
+    const view = await this.service.view(version);
+    const planned = view.plan.find((p) => p.step.id === stepId);
+    if (!planned) throw new UserError(`There is no step "${stepId}" in release ${version}: run "lendos plan" to list the step ids.`);
+    const executor = this.registry.find(stepId);
+    if (!executor) throw new UserError(`${planned.step.title} is a manual step: do it as its guidance says, then mark it done.`);
+    if (planned.blockedBy.length > 0) {
+      throw new UserError(`${planned.step.title} depends on steps that are not done: ${planned.blockedBy.join(', ')}. Finish them first.`, 'blocked');
+    }
+    const evidence = new Map(view.plan.map((p) => [p.step.id, p.state.evidence]));
+    const ctx: StepContext = {
+      step: planned.step,
+      version: CalVer.parse(version),
+      config: this.service.config(),
+      evidenceOf: (id) => evidence.get(id) ?? {},
+      log: shell.log,
+      progress: (message, data) => this.service.appendEvent({ release: version, step: stepId, type: 'step.progress', message, data }),
+      record: (data) => this.service.appendEvent({ release: version, step: stepId, type: 'step.evidence', data }),
+      prompt: shell.prompt,
+      signal: shell.signal,
+      ports: this.ports,
+    };
+    return { executor, ctx };
+  }
+
+  /**
+   * Steps the journal shows running but no process here runs were interrupted (reload, crash). Re-observe the world:
+   * done → adopt; otherwise record the interruption so the person can run it again (it continues from what is done).
+   */
+  async reconcile(version: string, shell: StepShell): Promise<string[]> {
+    const view = await this.service.view(version);
+    const interrupted = view.plan.filter((p) => p.state.status === 'running' && !this.isRunning(version, p.step.id));
+    const notes: string[] = [];
+    for (const planned of interrupted) {
+      const executor = this.registry.find(planned.step.id);
+      const { ctx } = executor ? await this.setup(version, planned.step.id, shell).catch(() => ({ ctx: undefined })) : { ctx: undefined };
+      const observation = executor && ctx ? await executor.observe(ctx).catch(() => ({ done: false as const })) : { done: false as const };
+      const append = (type: 'step.succeeded' | 'step.cancelled', message: string, data?: EventData) =>
+        this.service.appendEvent({ release: version, step: planned.step.id, type, message, data });
+      if (observation.done) await append('step.succeeded', `Found done after an interruption: ${observation.summary}`, { ...observation.evidence, adopted: true });
+      else await append('step.cancelled', 'Interrupted (window reload or crash) before it finished; run it again — it continues from what is already done.');
+      notes.push(planned.step.id);
+    }
+    return notes;
+  }
+}

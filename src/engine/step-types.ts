@@ -1,0 +1,80 @@
+/**
+ * How a step is written (DESIGN.md "How a step is written"): it re-observes the world (already done? — for
+ * idempotency and resume), optionally asks for inputs, then runs, reporting progress, evidence and log lines.
+ */
+import type { CalVer } from '../core/calver.js';
+import type { LendosConfig } from '../core/config/types.js';
+import type { EventData } from '../core/journal/types.js';
+import type { StepDef } from '../core/runbook/types.js';
+
+/** Lines of a step's log (the editor's LogOutputChannel, the terminal's stdout). */
+export interface LogSink {
+  info(line: string): void;
+  warn(line: string): void;
+  error(line: string): void;
+  /** Raw output of a process, possibly several lines, written as it arrives. */
+  output(chunk: string, stream?: 'stdout' | 'stderr'): void;
+}
+
+export interface FormField {
+  readonly id: string;
+  readonly label: string;
+  readonly value: string;
+  /** Where the proposed value came from, shown beside it (e.g. "services/portal-daml-upgrade/daml.yaml: version"). */
+  readonly source?: string;
+  /** Undefined when valid, else what is wrong and what to type. */
+  readonly validate?: (value: string) => string | undefined;
+}
+
+/** Questions a step may ask a person. Every answer can be "no" (undefined / false): the step then changes nothing. */
+export interface Prompt {
+  /** A yes/no question with a named action, e.g. confirm("Push release/2025.4.0 to origin?", "Push"). */
+  confirm(message: string, action: string, detail?: string): Promise<boolean>;
+  /** Production guard: the person must type `expected` (the environment name) to go on. */
+  confirmTyped(message: string, expected: string): Promise<boolean>;
+  /** One form with several fields, confirmed together; undefined when cancelled. */
+  form(title: string, fields: readonly FormField[]): Promise<Record<string, string> | undefined>;
+}
+
+/** What a step sees while it runs. */
+export interface StepContext<P = unknown> {
+  readonly step: StepDef;
+  readonly version: CalVer;
+  readonly config: LendosConfig;
+  /** Evidence recorded by any step of this release (e.g. Phase 1's image tags, read by the upgrade). */
+  evidenceOf(stepId: string): EventData;
+  readonly log: LogSink;
+  /** A short progress line shown on the step (the tree's description), also journalled. */
+  progress(message: string, data?: EventData): Promise<void>;
+  /** Evidence to keep in the journal (branch names, SHAs, digests, exit codes). */
+  record(data: EventData): Promise<void>;
+  readonly prompt: Prompt;
+  /** Aborted when the person cancels; long waits and processes must stop promptly. */
+  readonly signal: AbortSignal;
+  /** The outside world, through ports (src/ports.ts): what a given step needs. */
+  readonly ports: P;
+}
+
+/** The world already shows the step done: its evidence, and one line saying what was found. */
+export type Observation = { readonly done: true; readonly summary: string; readonly evidence: EventData } | { readonly done: false };
+
+export interface StepOutcome {
+  readonly summary: string;
+  readonly evidence: EventData;
+}
+
+export interface StepExecutor<P = unknown, I = unknown> {
+  readonly stepId: string | RegExp;
+  observe(ctx: StepContext<P>): Promise<Observation>;
+  /** Gathers inputs (forms, confirmations) before anything changes; undefined means the person declined. */
+  prepare?(ctx: StepContext<P>): Promise<I | undefined>;
+  run(ctx: StepContext<P>, input: I): Promise<StepOutcome>;
+}
+
+/** Thrown by a step when it stops because the person declined; nothing was changed. */
+export class Declined extends Error {
+  constructor(message = 'Cancelled; nothing was changed.') {
+    super(message);
+    this.name = 'Declined';
+  }
+}

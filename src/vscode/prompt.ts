@@ -1,0 +1,55 @@
+/** The engine's questions, asked with VS Code's own UI: modal confirmations, typed confirmation, quick-pick forms. */
+import * as vscode from 'vscode';
+import type { FormField, Prompt } from '../engine/step-types.js';
+
+export const vscodePrompt: Prompt = {
+  async confirm(message, action, detail) {
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+    return answer === action;
+  },
+
+  async confirmTyped(message, expected) {
+    const typed = await vscode.window.showInputBox({
+      title: message,
+      prompt: `Type "${expected}" to confirm. This changes ${expected}.`,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v === expected ? undefined : `Type exactly "${expected}" to go on, or press Escape to stop.`),
+    });
+    return typed === expected;
+  },
+
+  form: (title, fields) => quickPickForm(title, fields),
+};
+
+type FormItem = vscode.QuickPickItem & { fieldId?: string; confirm?: boolean };
+
+/** One form: every field with its proposed value and where it came from; pick a field to edit it, then confirm. */
+async function quickPickForm(title: string, fields: readonly FormField[]): Promise<Record<string, string> | undefined> {
+  const values = Object.fromEntries(fields.map((f) => [f.id, f.value]));
+  for (;;) {
+    const problems = fields.map((f) => f.validate?.(values[f.id] ?? '')).filter((p): p is string => Boolean(p));
+    const items: FormItem[] = [
+      {
+        label: problems.length === 0 ? '$(check) Confirm and run' : '$(warning) Fix the values below first',
+        detail: problems.join(' · ') || undefined,
+        confirm: problems.length === 0,
+        alwaysShow: true,
+      },
+      { label: 'Values', kind: vscode.QuickPickItemKind.Separator },
+      ...fields.map((f) => ({ label: `$(edit) ${f.label}: ${values[f.id]}`, detail: f.source ? `from ${f.source}` : undefined, fieldId: f.id })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Review the proposed values; pick one to change it', ignoreFocusOut: true });
+    if (!picked) return undefined;
+    if (picked.confirm) return values;
+    const field = fields.find((f) => f.id === picked.fieldId);
+    if (!field) continue;
+    const edited = await vscode.window.showInputBox({
+      title: `${title}: ${field.label}`,
+      value: values[field.id],
+      prompt: field.source ? `Proposed from ${field.source}` : undefined,
+      validateInput: field.validate,
+      ignoreFocusOut: true,
+    });
+    if (edited !== undefined) values[field.id] = edited;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * A step's live output: a pseudoterminal that shows process output as it arrives (with the exit code), and the
+ * same lines in the LendOS log channel so they survive the terminal being closed.
+ */
+import * as vscode from 'vscode';
+import type { LogSink } from '../engine/step-types.js';
+
+const RESET = '\x1b[0m';
+const COLORS = { info: '\x1b[36m', warn: '\x1b[33m', error: '\x1b[31m' } as const;
+
+export class StepTerminal implements LogSink, vscode.Disposable {
+  private readonly writer = new vscode.EventEmitter<string>();
+  private readonly buffered: string[] = [];
+  private opened = false;
+  readonly terminal: vscode.Terminal;
+
+  constructor(
+    title: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const pty: vscode.Pseudoterminal = {
+      onDidWrite: this.writer.event,
+      open: () => {
+        this.opened = true;
+        for (const chunk of this.buffered.splice(0)) this.writer.fire(chunk);
+      },
+      close: () => {
+        this.opened = false;
+      },
+    };
+    this.terminal = vscode.window.createTerminal({ name: title, pty, iconPath: new vscode.ThemeIcon('rocket') });
+  }
+
+  private write(text: string): void {
+    const crlf = text.replace(/\r?\n/g, '\r\n');
+    if (this.opened) this.writer.fire(crlf);
+    else this.buffered.push(crlf);
+  }
+
+  info(line: string): void {
+    this.log.info(line);
+    this.write(`${COLORS.info}${line}${RESET}\n`);
+  }
+
+  warn(line: string): void {
+    this.log.warn(line);
+    this.write(`${COLORS.warn}${line}${RESET}\n`);
+  }
+
+  error(line: string): void {
+    this.log.error(line);
+    this.write(`${COLORS.error}${line}${RESET}\n`);
+  }
+
+  output(chunk: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
+    for (const line of chunk.split('\n')) if (line.trim()) this.log.trace(`[${stream}] ${line}`);
+    this.write(stream === 'stderr' ? `${COLORS.warn}${chunk}${RESET}` : chunk);
+  }
+
+  dispose(): void {
+    this.writer.dispose();
+  }
+}
