@@ -36,3 +36,111 @@ export interface WorkspaceRepo {
 export interface Clock {
   now(): Date;
 }
+
+// ── Phase 1: git, processes, ECR ───────────────────────────────────────────────────────────────────────
+
+/** One line of `git status --porcelain`: the two-letter XY code (`??` untracked, ` M` modified, …) and the path. */
+export interface GitStatusEntry {
+  readonly code: string;
+  readonly path: string;
+}
+
+export interface GitCommit {
+  readonly sha: string;
+  /** Committer date, ISO 8601. */
+  readonly date: string;
+}
+
+/** The git operations steps need, each run in the repository at `cwd`. Failures throw an error carrying the command and stderr. */
+export interface Git {
+  /** `git fetch --prune <remote>`. */
+  fetch(cwd: string, remote: string): Promise<void>;
+  /** `git status --porcelain`, limited to `paths` when given; untracked files only when `untracked` is true. */
+  status(
+    cwd: string,
+    options?: { paths?: readonly string[]; untracked?: boolean },
+  ): Promise<GitStatusEntry[]>;
+  /** The checked-out branch, or undefined on a detached HEAD. */
+  currentBranch(cwd: string): Promise<string | undefined>;
+  checkout(cwd: string, branch: string): Promise<void>;
+  /** `git pull --ff-only <remote> <branch>` into the checked-out branch. */
+  pullFastForward(cwd: string, remote: string, branch: string): Promise<void>;
+  /** The commit a ref names, or undefined when it does not exist. */
+  revParse(cwd: string, ref: string): Promise<string | undefined>;
+  localBranchExists(cwd: string, branch: string): Promise<boolean>;
+  /** Whether the remote-tracking branch `<remote>/<branch>` exists (as of the last fetch). */
+  remoteBranchExists(cwd: string, remote: string, branch: string): Promise<boolean>;
+  /** `git merge-base --is-ancestor`. */
+  isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean>;
+  /** The best common ancestor, or undefined for unrelated histories. */
+  mergeBase(cwd: string, a: string, b: string): Promise<string | undefined>;
+  /** How many commits `to` has that `from` has not (`git rev-list --count from..to`). */
+  countCommits(cwd: string, from: string, to: string): Promise<number>;
+  /** `git branch <branch> <startPoint>`. */
+  createBranch(cwd: string, branch: string, startPoint: string): Promise<void>;
+  /** `git push [-u] <remote> <branch>`. */
+  push(cwd: string, remote: string, branch: string, options?: { setUpstream?: boolean }): Promise<void>;
+  /** A file's content at a ref, or undefined when the file is not there. */
+  showFile(cwd: string, ref: string, path: string): Promise<string | undefined>;
+  /** Every file path at a ref (`git ls-tree -r --name-only`). */
+  listFiles(cwd: string, ref: string): Promise<string[]>;
+  /** Writes `content` to `path` (relative to cwd), stages and commits only that file; answers the new commit. */
+  commitFile(cwd: string, file: { path: string; content: string; message: string }): Promise<string>;
+  /** Stages every change under `paths` (additions and deletions) and commits only those; undefined when nothing changed. */
+  commitPaths(cwd: string, paths: readonly string[], message: string): Promise<string | undefined>;
+  /** `git diff <from> <to> -- <path>` (`to` omitted: against the working tree). */
+  diffFile(cwd: string, path: string, from: string, to?: string): Promise<string>;
+  /** The newest commit at `ref` (touching `path` when given), or undefined. */
+  lastCommit(cwd: string, ref: string, path?: string): Promise<GitCommit | undefined>;
+}
+
+export interface ProcessRequest {
+  /** An executable path or name; never a shell string. */
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** Added to the inherited environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Aborting kills the whole process group. */
+  readonly signal?: AbortSignal;
+  readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface ProcessResult {
+  /** Null when a signal ended it. */
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+}
+
+/** Runs programs with argument arrays in their own process group. */
+export interface Processes {
+  run(request: ProcessRequest): Promise<ProcessResult>;
+}
+
+export interface EcrImage {
+  readonly tag: string;
+  readonly digest: string;
+  readonly sizeBytes: number;
+  /** ISO 8601. */
+  readonly pushedAt: string;
+}
+
+/** Read-only ECR; credential problems throw a UserError naming the profile and how to log in. */
+export interface Ecr {
+  /** The images of the given tags that exist, one entry per tag found. */
+  describeImages(repository: string, tags: readonly string[]): Promise<EcrImage[]>;
+  /** Every tagged image of the repository, one entry per tag. */
+  listImages(repository: string): Promise<EcrImage[]>;
+}
+
+/** What the Phase 1 steps need from the world. */
+export interface Phase1Ports {
+  /** The lendos repository's working tree. */
+  readonly workspaceRoot: string;
+  readonly git: Git;
+  readonly processes: Processes;
+  /** The ECR client of the artifacts account, loaded on first use. */
+  ecr(): Promise<Ecr>;
+  /** Extra environment for the repository's scripts (e.g. rehearsal endpoints); the step adds AWS_PROFILE. */
+  readonly scriptEnv: Readonly<Record<string, string>>;
+}

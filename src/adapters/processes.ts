@@ -1,0 +1,57 @@
+/**
+ * The Processes port: programs spawned with argument arrays (no shell) in a process group of their own, so that a
+ * cancel ends the script and everything it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { ProcessRequest, ProcessResult, Processes } from '../ports.js';
+
+/** How long a cancelled process group gets to exit after SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 3_000;
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+export class NodeProcesses implements Processes {
+  async run(request: ProcessRequest): Promise<ProcessResult> {
+    request.signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const child = spawn(request.command, [...request.args], {
+        cwd: request.cwd,
+        env: { ...process.env, ...request.env },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let forceKill: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        killGroup(child, 'SIGTERM');
+        forceKill = setTimeout(() => killGroup(child, 'SIGKILL'), KILL_GRACE_MS);
+        forceKill.unref();
+      };
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      for (const stream of ['stdout', 'stderr'] as const) {
+        child[stream].setEncoding('utf8');
+        child[stream].on('data', (chunk: string) => request.onOutput?.(chunk, stream));
+      }
+      const finish = () => {
+        request.signal?.removeEventListener('abort', onAbort);
+        if (forceKill) clearTimeout(forceKill);
+      };
+      child.once('error', (error) => {
+        finish();
+        reject(new Error(`Could not start ${request.command}: ${error.message}`));
+      });
+      child.once('close', (exitCode, signal) => {
+        finish();
+        // A cancelled script's children may outlive it; the group kill covers them, this reaps stragglers.
+        if (request.signal?.aborted) killGroup(child, 'SIGKILL');
+        resolve({ exitCode, signal });
+      });
+    });
+  }
+}

@@ -1,0 +1,15 @@
+/** The step executors, by phase; a step without one stays manual (guidance + Mark done). */
+import type { StepExecutor } from '../engine/step-types.js';
+import type { Phase1Ports } from '../ports.js';
+import { cutReleaseBranch } from './release-branch.js';
+import { createUpgradeBranch } from './upgrade-branch.js';
+import { buildUpgradeImages } from './upgrade-images.js';
+import { bumpVersion } from './version-file.js';
+
+/** Phase 1 · Preparation (1.1–1.4); they need `Phase1Ports`. */
+export const phase1Executors: readonly StepExecutor<Phase1Ports>[] = [
+  cutReleaseBranch,
+  bumpVersion,
+  createUpgradeBranch,
+  buildUpgradeImages,
+];
