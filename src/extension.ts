@@ -2,17 +2,21 @@
 import { loadStartedAt } from './load-clock.js';
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { FileJournalStore } from './adapters/journal-file.js';
+import { createStepPorts } from './adapters/step-ports.js';
 import { GitWorkspaceRepo } from './adapters/workspace-repo.js';
-import { resolveConfig, type ConfigLayer } from './core/config/resolve.js';
-import type { ConfigProblem, LendosConfig } from './core/config/types.js';
-import { formatProblems } from './core/config/validate.js';
+import type { LendosConfig } from './core/config/types.js';
+import { messageOf } from './core/errors.js';
+import { ExecutorRegistry } from './engine/registry.js';
 import { ReleaseService } from './engine/release-service.js';
+import { StepRunner } from './engine/step-runner.js';
 import { noWorkspaceRepo, noWorkspaceStore } from './engine/no-workspace.js';
+import { phase1Executors } from './steps/index.js';
 import { registerCommands } from './vscode/commands/index.js';
+import { ConfigHolder } from './vscode/config-holder.js';
+import { declinePrompt } from './vscode/prompt.js';
 import { ReleaseSession } from './vscode/session.js';
-import { declaredSettingKeys, settingsLayer } from './vscode/settings.js';
+import { declaredSettingKeys } from './vscode/settings.js';
 import { createStatusBar } from './vscode/status-bar.js';
 import { STEP_SCHEME, StepDocumentProvider } from './vscode/step-document.js';
 import { ReleaseTreeProvider } from './vscode/tree.js';
@@ -21,6 +25,7 @@ export interface LendosApi {
   readonly activationMs: number;
   readonly session: ReleaseSession;
   readonly tree: ReleaseTreeProvider;
+  readonly runner: StepRunner;
   readonly config: () => LendosConfig;
 }
 
@@ -29,12 +34,16 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const config = new ConfigHolder(root, declaredSettingKeys(context.extension.packageJSON), log);
   const store = root ? new FileJournalStore(root) : noWorkspaceStore;
+  const registry = new ExecutorRegistry(phase1Executors);
   const service = new ReleaseService({
     store,
     repo: root ? new GitWorkspaceRepo(root) : noWorkspaceRepo,
     clock: { now: () => new Date() },
     config: () => config.current,
+    isAutomated: (id) => registry.isAutomated(id),
   });
+  const ports = createStepPorts(root ?? '', () => config.current, () => config.world);
+  const runner = new StepRunner(service, registry, ports);
   const session = new ReleaseSession(service, log, () => config.problems);
   const tree = new ReleaseTreeProvider(session);
   const docs = new StepDocumentProvider(session);
@@ -45,47 +54,41 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     docs,
     vscode.window.createTreeView('lendos.release', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(STEP_SCHEME, docs),
-    createStatusBar(session),
-    ...registerCommands({ session, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
+    createStatusBar(session, () => config.worldFile),
+    ...registerCommands({ session, runner, log, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
     ...watchWorkspace(root, session, config),
   );
-  void config.reload().then(() => session.refresh());
+  void config
+    .reload()
+    .then(() => session.refresh())
+    .then(() => resumeInterrupted(session, runner, log));
   const activationMs = performance.now() - loadStartedAt;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, session, tree, config: () => config.current };
+  return { activationMs, session, tree, runner, config: () => config.current };
 }
 
 export function deactivate(): void {}
 
-/** Defaults, then `.lendos/config.yaml`, then settings a person set. */
-class ConfigHolder {
-  current: LendosConfig = resolveConfig([]).config;
-  problems: readonly ConfigProblem[] = [];
-
-  constructor(
-    private readonly root: string | undefined,
-    private readonly settingKeys: string[],
-    private readonly log: vscode.LogOutputChannel,
-  ) {}
-
-  async reload(): Promise<void> {
-    const layers: ConfigLayer[] = [];
-    const extra: ConfigProblem[] = [];
-    if (this.root && existsSync(path.join(this.root, '.lendos', 'config.yaml'))) {
-      // The YAML parser is loaded only where a config file exists.
-      const { readConfigFile } = await import('./adapters/config-file.js');
-      const { layer, error } = await readConfigFile(this.root);
-      if (layer) layers.push(layer);
-      if (error) extra.push({ path: '.lendos/config.yaml', message: error });
-    }
-    layers.push(settingsLayer(this.settingKeys));
-    const resolved = resolveConfig(layers);
-    this.current = resolved.config;
-    this.problems = [...extra, ...resolved.problems];
-    if (this.problems.length > 0) {
-      this.log.warn(`Configuration problems (defaults used where invalid):\n${formatProblems(this.problems)}`);
-    }
+/** Steps left running by a reload or crash: re-observe the world and record what is found. */
+async function resumeInterrupted(session: ReleaseSession, runner: StepRunner, log: vscode.LogOutputChannel): Promise<void> {
+  const version = session.view?.version;
+  if (!version) return;
+  const shell = { prompt: declinePrompt, log: channelSink(log), signal: new AbortController().signal };
+  try {
+    const resumed = await runner.reconcile(version, shell);
+    if (resumed.length > 0) log.info(`Re-observed steps interrupted by a reload or crash: ${resumed.join(', ')}`);
+  } catch (error) {
+    log.error(`Could not re-observe interrupted steps: ${messageOf(error)}`);
   }
+}
+
+function channelSink(log: vscode.LogOutputChannel) {
+  return {
+    info: (l: string) => log.info(l),
+    warn: (l: string) => log.warn(l),
+    error: (l: string) => log.error(l),
+    output: (chunk: string) => log.trace(chunk),
+  };
 }
 
 function watchWorkspace(root: string | undefined, session: ReleaseSession, config: ConfigHolder): vscode.Disposable[] {

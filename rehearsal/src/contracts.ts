@@ -112,6 +112,8 @@ export interface WorldDescription {
     region: string;
     ecrEndpoint: string;
     rdsEndpoint: string;
+    /** STS (GetCallerIdentity tells the runbook profiles' accounts apart). */
+    stsEndpoint: string;
     /** Shared config/credentials files defining the runbook's profiles with the world's static keys. */
     configFile: string;
     credentialsFile: string;
@@ -120,4 +122,12 @@ export interface WorldDescription {
   github: { apiUrl: string; token: string; owner: string };
   remotes: { lendos: string; workloads: string };
   workspace: { lendos: string; workloads: string };
+  /** The world's folder (holds world.json, world.env, kubeconfig, aws/, remotes/, workspace/). */
+  dir: string;
+  /** Process serving the world; a world.json whose process is gone is stale. */
+  pid: number;
+  /** ISO 8601 time the world became ready. */
+  startedAt: string;
+  /** The variables of `world.env` (KUBECONFIG, AWS_*, GITHUB_*), for a child process's environment. */
+  env: Record<string, string>;
 }

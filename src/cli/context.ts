@@ -1,19 +1,27 @@
-/** Builds the engine for the terminal: the workspace found from the current directory, the config file. */
+/** Builds the engine for the terminal: the workspace found from the current directory, the config file, and the
+ * rehearsal world when `--world FILE` names one. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readConfigFile } from '../adapters/config-file.js';
 import { FileJournalStore } from '../adapters/journal-file.js';
+import { createStepPorts, type RehearsalWorld } from '../adapters/step-ports.js';
+import { loadWorldFile } from '../adapters/world-file.js';
 import { GitWorkspaceRepo } from '../adapters/workspace-repo.js';
 import { resolveConfig } from '../core/config/resolve.js';
 import type { ConfigProblem, LendosConfig } from '../core/config/types.js';
+import { ExecutorRegistry } from '../engine/registry.js';
 import { ReleaseService } from '../engine/release-service.js';
+import { StepRunner } from '../engine/step-runner.js';
+import { phase1Executors } from '../steps/index.js';
 
 export interface CliContext {
   readonly root: string;
   readonly service: ReleaseService;
+  readonly runner: StepRunner;
   readonly config: LendosConfig;
   readonly problems: readonly ConfigProblem[];
   readonly journalPath: (version: string) => string;
+  readonly world?: RehearsalWorld;
 }
 
 /** The nearest folder at or above `start` that holds `.git`, else `start`. */
@@ -27,17 +35,21 @@ export function findWorkspaceRoot(start: string): string {
   }
 }
 
-export async function createContext(workspace: string | undefined): Promise<CliContext> {
-  const root = findWorkspaceRoot(workspace ?? process.cwd());
+export async function createContext(workspace: string | undefined, worldFile?: string): Promise<CliContext> {
+  const world = worldFile ? loadWorldFile<RehearsalWorld & { workspace: { lendos: string } }>(worldFile) : undefined;
+  const root = findWorkspaceRoot(workspace ?? (world && !workspace ? world.workspace.lendos : process.cwd()));
   const { layer, error } = await readConfigFile(root);
   const resolved = resolveConfig(layer ? [layer] : []);
   const problems = error ? [{ path: '.lendos/config.yaml', message: error }, ...resolved.problems] : resolved.problems;
   const store = new FileJournalStore(root);
+  const registry = new ExecutorRegistry(phase1Executors);
   const service = new ReleaseService({
     store,
     repo: new GitWorkspaceRepo(root),
     clock: { now: () => new Date() },
     config: () => resolved.config,
+    isAutomated: (id) => registry.isAutomated(id),
   });
-  return { root, service, config: resolved.config, problems, journalPath: (v) => store.pathOf(v) };
+  const runner = new StepRunner(service, registry, createStepPorts(root, () => resolved.config, () => world));
+  return { root, service, runner, config: resolved.config, problems, journalPath: (v) => store.pathOf(v), world };
 }

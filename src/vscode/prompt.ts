@@ -53,3 +53,10 @@ async function quickPickForm(title: string, fields: readonly FormField[]): Promi
     if (edited !== undefined) values[field.id] = edited;
   }
 }
+
+/** For work nobody is watching (re-observing after a reload): every question is answered "no". */
+export const declinePrompt: Prompt = {
+  confirm: async () => false,
+  confirmTyped: async () => false,
+  form: async () => undefined,
+};

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ConfigLayer } from '../core/config/resolve.js';
 
 /** Settings that are the extension's own and not part of the release configuration. */
-const NOT_CONFIG = new Set(['runbookPath']);
+const NOT_CONFIG = new Set(['runbookPath', 'rehearsal.world']);
 
 export function settingsLayer(keys: readonly string[]): ConfigLayer {
   const section = vscode.workspace.getConfiguration('lendos');

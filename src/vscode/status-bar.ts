@@ -4,7 +4,7 @@ import { currentStep, progressOf } from '../core/plan.js';
 import type { ReleaseSession } from './session.js';
 import { statusLabel } from './tree-items.js';
 
-export function createStatusBar(session: ReleaseSession): vscode.Disposable {
+export function createStatusBar(session: ReleaseSession, worldFile: () => string | undefined): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('lendos.release', vscode.StatusBarAlignment.Left, 50);
   item.name = 'LendOS Release';
   item.command = 'workbench.view.extension.lendos';
@@ -18,12 +18,14 @@ export function createStatusBar(session: ReleaseSession): vscode.Disposable {
     const current = currentStep(core);
     const { done, total } = progressOf(core);
     const icon = current?.status === 'running' ? '$(sync~spin)' : current?.status === 'failed' ? '$(error)' : '$(rocket)';
-    item.text = current
+    const rehearsal = worldFile() ? '$(beaker) REHEARSAL · ' : '';
+    item.text = rehearsal + (current
       ? `${icon} ${view.version} · ${current.step.section} ${current.step.title}`
-      : `$(pass-filled) ${view.version} · all steps done`;
+      : `$(pass-filled) ${view.version} · all steps done`);
     item.tooltip = new vscode.MarkdownString(
       `**LendOS release ${view.version}** — ${done}/${total} steps done` +
-        (current ? `\n\nCurrent: ${current.step.section} ${current.step.title} (${statusLabel(current.status)})` : ''),
+        (current ? `\n\nCurrent: ${current.step.section} ${current.step.title} (${statusLabel(current.status)})` : '') +
+        (worldFile() ? `\n\nRehearsal world: ${worldFile()}` : ''),
     );
     item.show();
   };

@@ -78,5 +78,6 @@ export function stepContextValue(planned: PlannedStep): string {
   if (planned.step.kind !== 'automated' && status !== 'succeeded' && status !== 'running') flags.push('canMarkDone');
   if (planned.step.optional && status !== 'skipped' && status !== 'running') flags.push('canSkip');
   if (status !== 'pending' && status !== 'running') flags.push('canReset');
+  if (planned.step.kind === 'automated' && status !== 'running' && planned.status !== 'blocked') flags.push('canRun');
   return flags.join(' ');
 }

@@ -74,7 +74,7 @@ describe('configuration', () => {
     // Every declared release setting must be accepted by the resolver (no stale names).
     const value: Record<string, unknown> = {};
     for (const [key, prop] of Object.entries(props)) {
-      if (key === 'lendos.runbookPath') continue;
+      if (key === 'lendos.runbookPath' || key === 'lendos.rehearsal.world') continue;
       const path = key.replace(/^lendos\./, '').split('.');
       let node = value;
       for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;

@@ -1,11 +1,15 @@
 /** Every command of package.json, registered in one table so a test can compare both lists. */
 import * as vscode from 'vscode';
+import type { StepRunner } from '../../engine/step-runner.js';
 import type { ReleaseSession } from '../session.js';
+import { runStep } from './run.js';
 import { refresh, showJournal, startRelease, switchRelease } from './release.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
 
 export interface CommandDeps {
   readonly session: ReleaseSession;
+  readonly runner: StepRunner;
+  readonly log: vscode.LogOutputChannel;
   readonly journalPath: (version: string) => string;
   readonly runbookPath: () => string;
 }
@@ -23,6 +27,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.openRunbookSection': openRunbookSection(session, deps.runbookPath),
     'lendos.showJournal': showJournal(session, deps.journalPath),
     'lendos.refresh': refresh(session),
+    'lendos.runStep': runStep(session, deps.runner, deps.log),
   };
 }
 

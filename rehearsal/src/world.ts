@@ -1,0 +1,199 @@
+/** The rehearsal world: every part started on loopback, wired together, and described in DIR/world.json. */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createEcrRegistry, startAwsServer, WORLD_REGION, writeAwsConfig, type AwsServer } from './aws/index.js';
+import { createClock } from './clock.js';
+import type { AwsCredentials, ClusterName, EcrRegistry, Scenario, WorldClock, WorldDescription } from './contracts.js';
+import { cloneWorkspace, createRemotes, readValuesTags, type Remotes } from './git/index.js';
+import { startGitHubServer, type RunningGitHubServer } from './github/index.js';
+import { startKubeCluster, writeKubeconfig, type KubeCluster } from './kube/index.js';
+import { loadScenario } from './scenario.js';
+import { prepareWorldDir, writeMarker } from './world-dir.js';
+import { worldEnvironment, writeWorkspaceSettings, writeWorldFiles } from './world-files.js';
+
+/** The runbook's kube context of each cluster. */
+export const WORLD_CONTEXTS: Readonly<Record<ClusterName, string>> = {
+  staging: 'lendos-stg/SREOperatorAccess',
+  production: 'bxci-prod/SREOperatorAccess',
+};
+
+/** The GitHub organisation of the world's repositories. */
+export const GITHUB_OWNER = 'rplendos';
+
+/** Fixed ports for the servers; each one left out (or 0) is ephemeral. */
+export interface WorldPorts {
+  staging?: number;
+  production?: number;
+  aws?: number;
+  github?: number;
+}
+
+export interface WorldOptions {
+  /** A scenario name from `rehearsal/scenarios`, a path to a scenario YAML file, or a scenario itself. */
+  scenario: string | Scenario;
+  /** The world's folder: created, or wiped when it held an earlier world; any other non-empty folder is refused. */
+  dir: string;
+  ports?: WorldPorts;
+  /** No progress lines. */
+  quiet?: boolean;
+  /** Where progress lines go (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/** A running world: its description (also in `worldFile`) and handles to its parts for tests. */
+export interface World {
+  readonly description: WorldDescription;
+  /** `DIR/world.json`. */
+  readonly worldFile: string;
+  readonly scenario: Scenario;
+  readonly clock: WorldClock;
+  readonly clusters: Readonly<Record<ClusterName, KubeCluster>>;
+  readonly aws: AwsServer;
+  readonly github: RunningGitHubServer;
+  readonly ecr: EcrRegistry;
+  readonly remotes: Remotes;
+  /** Closes every server (idempotent); the folder stays for inspection and may be reused by the next world. */
+  stop(): Promise<void>;
+}
+
+interface Secrets {
+  aws: AwsCredentials;
+  kube: Record<ClusterName, string>;
+  github: string;
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const randomText = (alphabet: string, length: number) => [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join('');
+
+/** Fresh keys per world, shaped like the real ones, so a leaked world.json unlocks nothing but that world. */
+function newSecrets(): Secrets {
+  return {
+    aws: { accessKeyId: `AKIA${randomText(BASE32, 16)}`, secretAccessKey: randomText(`${ALPHANUMERIC}/+`, 40) },
+    kube: { staging: randomBytes(24).toString('base64url'), production: randomBytes(24).toString('base64url') },
+    github: `ghp_${randomText(ALPHANUMERIC, 36)}`,
+  };
+}
+
+/** Servers started so far, closed in reverse on failure or stop. */
+class Closers {
+  private readonly list: (() => Promise<void>)[] = [];
+  add<T extends { close(): Promise<void> }>(server: T): T {
+    this.list.push(() => server.close());
+    return server;
+  }
+  async closeAll(): Promise<void> {
+    const results = await Promise.allSettled(this.list.splice(0).reverse().map((close) => close()));
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length > 0) throw new AggregateError(failures, 'some rehearsal servers failed to close');
+  }
+}
+
+/** Like Promise.all, but waits for every promise, so each server that did start is registered before a failure is thrown. */
+async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+interface Parts {
+  clock: WorldClock;
+  ecr: EcrRegistry;
+  aws: AwsServer;
+  remotes: Remotes;
+  clusters: Record<ClusterName, KubeCluster>;
+  github: RunningGitHubServer;
+}
+
+async function startParts(scenario: Scenario, dir: string, secrets: Secrets, ports: WorldPorts, closers: Closers): Promise<Parts> {
+  const clock = createClock({ timeScale: scenario.timeScale, seed: scenario.seed });
+  const ecr = createEcrRegistry(clock, scenario);
+  const [aws, remotes] = await settleAll<[AwsServer, Remotes]>([
+    startAwsServer({ clock, scenario, credentials: secrets.aws, ecr, port: ports.aws ?? 0 }).then((s) => closers.add(s)),
+    createRemotes(path.join(dir, 'remotes'), { clock, scenario }),
+  ]);
+  const cluster = (name: ClusterName) =>
+    startKubeCluster({
+      name,
+      token: secrets.kube[name],
+      clock,
+      scenario,
+      valuesTags: (c) => readValuesTags(remotes.workloads, c),
+      port: ports[name] ?? 0,
+      workloadsRepoUrl: `https://github.com/${GITHUB_OWNER}/lendos-eks-workloads`,
+    }).then((s) => closers.add(s));
+  const [staging, production, github] = await settleAll<[KubeCluster, KubeCluster, RunningGitHubServer, void, void]>([
+    cluster('staging'),
+    cluster('production'),
+    startGitHubServer({ clock, scenario, token: secrets.github, owner: GITHUB_OWNER, remotes, ecr, port: ports.github ?? 0 }).then((s) =>
+      closers.add(s),
+    ),
+    cloneWorkspace(remotes.lendos, path.join(dir, 'workspace', 'lendos'), { scenario }),
+    cloneWorkspace(remotes.workloads, path.join(dir, 'workspace', 'lendos-eks-workloads'), { scenario }),
+  ]);
+  return { clock, ecr, aws, remotes, clusters: { staging, production }, github };
+}
+
+/** Writes the kubeconfig and AWS files, and returns the world's description (without its `env`, derived from it). */
+async function describe(scenario: Scenario, dir: string, secrets: Secrets, parts: Parts): Promise<WorldDescription> {
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const clusters = (['staging', 'production'] as const).map((name) => ({
+    context: WORLD_CONTEXTS[name],
+    url: parts.clusters[name].url,
+    token: secrets.kube[name],
+  }));
+  await writeKubeconfig(kubeconfig, clusters);
+  const awsFiles = writeAwsConfig(path.join(dir, 'aws'), secrets.aws, WORLD_REGION);
+  const partial: Omit<WorldDescription, 'env'> = {
+    scenario: scenario.name,
+    kubeconfig,
+    contexts: { ...WORLD_CONTEXTS },
+    kube: {
+      staging: { url: parts.clusters.staging.url, token: secrets.kube.staging },
+      production: { url: parts.clusters.production.url, token: secrets.kube.production },
+    },
+    aws: {
+      region: WORLD_REGION,
+      ecrEndpoint: parts.aws.url,
+      rdsEndpoint: parts.aws.url,
+      stsEndpoint: parts.aws.url,
+      configFile: awsFiles.configFile,
+      credentialsFile: awsFiles.credentialsFile,
+      credentials: secrets.aws,
+    },
+    github: { apiUrl: parts.github.url, token: secrets.github, owner: GITHUB_OWNER },
+    remotes: { ...parts.remotes },
+    workspace: { lendos: path.join(dir, 'workspace', 'lendos'), workloads: path.join(dir, 'workspace', 'lendos-eks-workloads') },
+    dir,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+  };
+  return { ...partial, env: worldEnvironment(partial) };
+}
+
+/** Starts the world in `dir` and writes `dir/world.json` last, once everything answers. */
+export async function startWorld(options: WorldOptions): Promise<World> {
+  const began = performance.now();
+  const log = options.quiet ? () => undefined : (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
+  const scenario = typeof options.scenario === 'string' ? loadScenario(options.scenario) : options.scenario;
+  const dir = path.resolve(options.dir);
+  await prepareWorldDir(dir);
+  const closers = new Closers();
+  const secrets = newSecrets();
+  try {
+    const parts = await startParts(scenario, dir, secrets, options.ports ?? {}, closers);
+    const description = await describe(scenario, dir, secrets, parts);
+    const worldFile = path.join(dir, 'world.json');
+    await writeWorkspaceSettings(description.workspace.lendos, worldFile);
+    await writeWorldFiles(description, worldFile);
+    log(`rehearsal: world "${scenario.name}" ready in ${((performance.now() - began) / 1000).toFixed(1)} s: ${worldFile}`);
+    let stopping: Promise<void> | undefined;
+    const stop = () => (stopping ??= closers.closeAll().finally(() => writeMarker(dir, undefined)));
+    return { description, worldFile, scenario, ...parts, stop };
+  } catch (error) {
+    await closers.closeAll().catch(() => undefined);
+    await writeMarker(dir, undefined).catch(() => undefined);
+    throw error;
+  }
+}
