@@ -144,3 +144,42 @@ export interface Phase1Ports {
   /** Extra environment for the repository's scripts (e.g. rehearsal endpoints); the step adds AWS_PROFILE. */
   readonly scriptEnv: Readonly<Record<string, string>>;
 }
+
+// ── Section 3: the DAML upgrade procedure (issue 5). Kube-facing ports are added below by the Kubernetes work. ──
+
+export interface DbClusterSnapshot {
+  readonly id: string;
+  readonly arn: string;
+  readonly cluster: string;
+  /** creating | available | failed | deleting | … as RDS reports it. */
+  readonly status: string;
+  readonly percentProgress: number;
+  /** ISO 8601, when RDS reports it. */
+  readonly createdAt?: string;
+}
+
+/** RDS for the environment's account; credential problems throw a UserError naming the profile and how to log in. */
+export interface Rds {
+  describeCluster(id: string): Promise<{ id: string; status: string; engine: string; arn: string } | undefined>;
+  createClusterSnapshot(cluster: string, snapshotId: string, tags?: Readonly<Record<string, string>>): Promise<DbClusterSnapshot>;
+  describeSnapshot(snapshotId: string): Promise<DbClusterSnapshot | undefined>;
+  /** Snapshots of a cluster, newest first. */
+  listSnapshots(cluster: string): Promise<DbClusterSnapshot[]>;
+}
+
+/** Who the AWS credentials belong to (`sts get-caller-identity`). */
+export interface AwsIdentity {
+  callerIdentity(): Promise<{ account: string; arn: string; userId: string }>;
+}
+
+/** Active contracts per template in PQS (PostgreSQL), e.g. `{ 'Lendos.Loan:Loan': 120 }`. */
+export interface Pqs {
+  /** Counts active contracts of every template PQS knows (or of `templates` when given). */
+  contractCounts(templates?: readonly string[]): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+/** A plain HTTP GET for frontend availability checks: the status code, or the network error's message. */
+export interface HttpProbe {
+  get(url: string, timeoutMs: number): Promise<{ status: number } | { error: string }>;
+}
