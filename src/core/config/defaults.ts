@@ -30,6 +30,7 @@ function environment(
     argoNamespace: 'argocd',
     upgradeNamespace: 'lendos-portal',
     awsProfile: null,
+    pqs: { connection: null, secret: { namespace: 'pqs', name: 'pqs-postgres', key: 'connection' } },
     ...fields,
   };
 }
@@ -83,5 +84,14 @@ export function defaultConfig(): LendosConfig {
     },
     aws: { artifactsProfile: 'artifacts-prod/SREOperatorAccess', region: REGION },
     kubeconfig: null,
+    lease: { name: 'lendos-release-upgrade', namespace: 'lendos-portal', durationSeconds: 60 },
+    validation: {
+      ledgerPattern: 'Connected to (the )?ledger',
+      darPattern: 'Loaded DARs?:.*{to}',
+      backends: [
+        { namespace: 'lendos-portal', deployment: 'lendos-portal-backend' },
+        { namespace: 'signing-portal', deployment: 'signing-portal-backend' },
+      ],
+    },
   };
 }

@@ -58,6 +58,8 @@ function applyLayer(config: LendosConfig, value: Record<string, unknown>, at: Re
     ecr: readEcr(config.ecr, value.ecr, at),
     aws: readStrings(config.aws, value.aws, at, 'aws'),
     kubeconfig: readOptionalString(config.kubeconfig, value.kubeconfig, at, 'kubeconfig'),
+    lease: config.lease,
+    validation: config.validation,
   };
 }
 

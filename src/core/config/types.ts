@@ -40,6 +40,29 @@ export interface EnvironmentConfig {
   readonly valuesTagsFile: string;
   /** AWS profile for this environment's account (RDS), or null to use the default chain. */
   readonly awsProfile: string | null;
+  /** Where PQS (PostgreSQL) is reached for contract counts. */
+  readonly pqs: PqsConfig;
+}
+
+/** PQS connection: a connection string, or a Kubernetes Secret key holding one. */
+export interface PqsConfig {
+  /** `postgres://user:pass@host:port/db`; null to read it from the Secret. */
+  readonly connection: string | null;
+  readonly secret: { readonly namespace: string; readonly name: string; readonly key: string };
+}
+
+/** The cluster lock taken for the upgrade procedure. */
+export interface LeaseConfig {
+  readonly name: string;
+  readonly namespace: string;
+  readonly durationSeconds: number;
+}
+
+/** What the validation step looks for in the backends' logs (regular expressions). */
+export interface ValidationConfig {
+  readonly ledgerPattern: string;
+  readonly darPattern: string;
+  readonly backends: readonly { readonly namespace: string; readonly deployment: string }[];
 }
 
 export interface RepositoriesConfig {
@@ -63,6 +86,8 @@ export interface LendosConfig {
   readonly ecr: EcrConfig;
   readonly aws: { readonly artifactsProfile: string; readonly region: string };
   readonly kubeconfig: string | null;
+  readonly lease: LeaseConfig;
+  readonly validation: ValidationConfig;
 }
 
 /** A problem found while reading configuration: where, and what to do. */
