@@ -1,0 +1,189 @@
+// e2e tests in a real VS Code: builds, starts code-server on a fresh demo workspace, opens the workbench in
+// headless Chromium with VS Code's automation payload, and streams the extension-host mocha run to stdout.
+// Env: E2E_GREP (mocha grep), E2E_TIMEOUT_MS (default 10 min), E2E_KEEP=1 (keep the temp run folder).
+// `--no-build` uses the bundles as they are (e.g. while `npm run watch` runs).
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import util from 'node:util';
+import { ensureCodeServer, startCodeServer } from './code-server.mjs';
+import { launchChromium } from './lib/browser.mjs';
+import { createDemoWorkspace } from './lib/demo-workspace.mjs';
+import { projectRoot, secondsSince } from './lib/paths.mjs';
+import { onInterrupt, run } from './lib/processes.mjs';
+
+// A closed pipe (the parent gone after Ctrl-C) must not crash the cleanup of code-server and Chromium.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+
+const timeoutMs = Number(process.env.E2E_TIMEOUT_MS) || 10 * 60_000;
+const artifactsDir = path.join(projectRoot, 'test-artifacts');
+const screenshotsDir = path.join(artifactsDir, 'screenshots');
+const testsIndex = path.join(projectRoot, 'out', 'test', 'e2e', 'index.js');
+
+/** Per-test outcomes by full title; a window reload re-runs the suite, so a later "pending" never hides a result. */
+class TestOutcomes {
+  #byTitle = new Map();
+  record({ outcome, title }) {
+    const earlier = this.#byTitle.get(title);
+    if (outcome === 'pending' && earlier && earlier !== 'pending') return;
+    if (earlier === 'fail') return;
+    this.#byTitle.set(title, outcome);
+  }
+  count(outcome) {
+    return [...this.#byTitle.values()].filter((value) => value === outcome).length;
+  }
+}
+
+async function main() {
+  const startedAt = performance.now();
+  if (!process.argv.includes('--no-build')) {
+    // Bundles of deleted suites would otherwise still run.
+    await rm(path.dirname(testsIndex), { recursive: true, force: true });
+    await run('node', ['esbuild.mjs'], { cwd: projectRoot });
+  }
+  await ensureCodeServer();
+  const session = {
+    runDir: await mkdtemp(path.join(os.tmpdir(), 'lendos-e2e-')),
+    outcomes: new TestOutcomes(),
+  };
+  const stopOnInterrupt = onInterrupt(() => tearDown(session));
+  let exitCode = 1;
+  try {
+    exitCode = await Promise.race([runSuite(session), overallTimeout(session)]);
+  } catch (error) {
+    console.error(`e2e: ${error.stack ?? error.message}`);
+  } finally {
+    await tearDown(session);
+    stopOnInterrupt();
+  }
+  const { outcomes } = session;
+  const failed = outcomes.count('fail');
+  if (failed > 0) exitCode = exitCode || 1;
+  const pending = outcomes.count('pending');
+  console.log(
+    `e2e: ${outcomes.count('pass')} passed, ${failed} failed${pending ? ` (${pending} pending)` : ''} in ${secondsSince(startedAt)} s`,
+  );
+  return exitCode;
+}
+
+/** Resolves with the test run's exit code (0 all passed). */
+async function runSuite(session) {
+  await rm(screenshotsDir, { recursive: true, force: true });
+  await mkdir(screenshotsDir, { recursive: true });
+  session.serverLog = createWriteStream(path.join(artifactsDir, 'code-server.log'));
+  session.browserLog = createWriteStream(path.join(artifactsDir, 'browser-console.log'));
+  session.workbenchLog = createWriteStream(path.join(artifactsDir, 'workbench.log'));
+  const { workspace } = await createDemoWorkspace(path.join(session.runDir, 'demo'));
+  session.server = await startCodeServer({
+    workspace,
+    runDir: path.join(session.runDir, 'code-server'),
+    env: { LENDOS_E2E: '1', LENDOS_E2E_ARTIFACTS: screenshotsDir },
+    extensionDevelopmentPath: projectRoot,
+    extensionTestsPath: testsIndex,
+    log: (line) => session.serverLog.write(`${line}\n`),
+  });
+  console.log(`e2e: code-server ${session.server.url}, workspace ${workspace}`);
+  session.browser = await launchChromium(session.runDir);
+  session.page = session.browser.pages()[0] ?? (await session.browser.newPage());
+  const { exit } = await wireAutomation(session);
+  await session.page.goto(session.server.openUrl);
+  return exit;
+}
+
+/** Installs VS Code's automation hooks on the page; `exit` resolves with the exit code the workbench reports. */
+async function wireAutomation(session) {
+  const { page } = session;
+  let reportExit;
+  const exit = new Promise((resolve) => (reportExit = resolve));
+  await page.exposeFunction('codeAutomationExit', (code) => reportExit(Number(code)));
+  await page.exposeFunction('codeAutomationLog', (type, args) => onAutomationLog(session, type, args));
+  // A window reload ends the extension host mid-run; what the workbench logs while unloading is not the run's.
+  await page.exposeFunction('lendosWindowUnloading', () => {
+    if (session.inRun)
+      console.log('  ↻ the window reloads: the extension host restarts and runs the suite again');
+    session.inRun = false;
+  });
+  await page.addInitScript(() =>
+    globalThis.addEventListener('beforeunload', () => globalThis.lendosWindowUnloading()),
+  );
+  page.on('console', (message) => session.browserLog.write(`[${message.type()}] ${message.text()}\n`));
+  page.on('pageerror', (error) => session.browserLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
+  page.on('crash', () => {
+    console.error('e2e: the browser page crashed');
+    reportExit(1);
+  });
+  return { exit };
+}
+
+function overallTimeout(session) {
+  return new Promise((resolve) => {
+    session.timer = setTimeout(async () => {
+      console.error(`e2e: no result after ${timeoutMs / 1000} s; see test-artifacts/screenshots/timeout.png`);
+      if (session.page) await saveScreenshot(session, 'timeout').catch(() => {});
+      resolve(1);
+    }, timeoutMs);
+  });
+}
+
+/**
+ * Lines from the workbench. Between LENDOS_E2E_START and LENDOS_E2E_TOTALS they are the mocha run (to stdout);
+ * the rest is the workbench's own logging (to test-artifacts/workbench.log). Screenshot requests are served.
+ */
+async function onAutomationLog(session, type, args) {
+  const text = Array.isArray(args) ? util.format(...args) : String(args ?? '');
+  for (const line of text.split('\n')) {
+    const [marker, ...rest] = line.trim().split(' ');
+    const payload = rest.join(' ');
+    if (marker === 'LENDOS_SCREENSHOT') await screenshotOnRequest(session, payload);
+    else if (marker === 'LENDOS_E2E_TEST') session.outcomes.record(parseOutcome(payload));
+    else if (marker === 'LENDOS_E2E_START' || marker === 'LENDOS_E2E_TOTALS')
+      session.inRun = marker === 'LENDOS_E2E_START';
+    else if (!session.inRun) session.workbenchLog.write(`[${type}] ${line}\n`);
+    else (type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
+  }
+}
+
+function parseOutcome(payload) {
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return { outcome: 'fail', title: `unreadable test result: ${payload}` };
+  }
+}
+
+async function screenshotOnRequest(session, name) {
+  try {
+    const file = await saveScreenshot(session, name);
+    console.log(`  📷 ${path.relative(projectRoot, file)}`);
+  } catch (error) {
+    console.error(`e2e: screenshot ${name} failed: ${error.message}`);
+  }
+}
+
+async function saveScreenshot(session, name) {
+  if (!/^[a-z0-9][a-z0-9-]*$/i.test(name)) throw new Error(`bad screenshot name "${name}"`);
+  const file = path.join(screenshotsDir, `${name}.png`);
+  await session.page.screenshot({ path: file });
+  await writeFile(path.join(screenshotsDir, `${name}.done`), '');
+  return file;
+}
+
+/** Stops the browser and code-server's whole process group; safe to call twice (Ctrl-C during teardown). */
+async function tearDown(session) {
+  clearTimeout(session.timer);
+  const { browser, server } = session;
+  session.browser = undefined;
+  session.server = undefined;
+  let closeTimer;
+  const closeTimeout = new Promise((resolve) => (closeTimer = setTimeout(resolve, 10_000)));
+  await Promise.race([browser?.close().catch(() => {}), closeTimeout]);
+  clearTimeout(closeTimer);
+  await server?.stop();
+  for (const stream of [session.serverLog, session.browserLog, session.workbenchLog]) stream?.end();
+  if (process.env.E2E_KEEP === '1') console.log(`e2e: kept ${session.runDir}`);
+  else await rm(session.runDir, { recursive: true, force: true });
+}
+
+process.exitCode = await main();

@@ -1,0 +1,128 @@
+// `npm start`: the extension in a real VS Code (code-server) on a demo `lendos` workspace, for a person to use.
+// Usage: npm start -- [--dir <folder>] [--port <n>] [--check]
+//   --dir    reuse or create the demo workspace there (default: <cache>/demo-workspace-<timestamp>)
+//   --port   port for code-server (default: 8080 when free, else any free port)
+//   --check  open the URL in headless Chromium, confirm the LendOS activity bar item appears, then stop
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureCodeServer, freePort, startCodeServer } from './code-server.mjs';
+import { launchChromium } from './lib/browser.mjs';
+import { createDemoWorkspace } from './lib/demo-workspace.mjs';
+import { cacheDir, projectRoot } from './lib/paths.mjs';
+import { onInterrupt, run } from './lib/processes.mjs';
+
+// A closed pipe (the parent gone after Ctrl-C) must not crash the cleanup of code-server and Chromium.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+
+const { values: options } = parseArgs({
+  options: { dir: { type: 'string' }, port: { type: 'string' }, check: { type: 'boolean', default: false } },
+});
+
+/**
+ * The world the editor opens. Today: a demo git repository (reused when `dir` already holds one).
+ * Swap this to start the rehearsal world first and point settings at it; `stop` runs on Ctrl-C.
+ * @returns {Promise<{workspace: string, env: Record<string,string>, settings: Record<string,unknown>, stop: () => Promise<void>}>}
+ */
+export async function prepareWorkspace(dir) {
+  const existing = path.join(dir, 'lendos');
+  const workspace = existsSync(path.join(existing, '.git'))
+    ? existing
+    : (await createDemoWorkspace(dir)).workspace;
+  return { workspace, env: {}, settings: {}, stop: async () => {} };
+}
+
+/** Installs the project as an extension of the profile: a symlink named `<publisher>.<name>-<version>`. */
+async function linkExtension(extensionsDir) {
+  const manifest = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8'));
+  // A fresh folder each start: code-server then scans it instead of trusting a stale extensions.json.
+  await rm(extensionsDir, { recursive: true, force: true });
+  await mkdir(extensionsDir, { recursive: true });
+  await symlink(
+    projectRoot,
+    path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`),
+  );
+  return `${manifest.publisher}.${manifest.name}`;
+}
+
+async function choosePort() {
+  if (options.port) return Number(options.port);
+  const free = await new Promise((resolve) => {
+    const probe = net.createServer().once('error', () => resolve(false));
+    probe.listen(8080, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  return free ? 8080 : freePort();
+}
+
+/** Headless Chromium opens the URL as a person would and looks for the LendOS activity bar item. */
+async function checkInBrowser(openUrl, runDir) {
+  const browser = await launchChromium(runDir);
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(openUrl);
+    await page.locator('.activitybar [aria-label^="LendOS"]').first().waitFor({ timeout: 60_000 });
+    console.log('start: check passed: the LendOS activity bar item is shown');
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main() {
+  const dir = path.resolve(options.dir ?? path.join(cacheDir(), `demo-workspace-${timestamp()}`));
+  await run('node', ['esbuild.mjs'], { cwd: projectRoot });
+  await ensureCodeServer();
+  await mkdir(dir, { recursive: true });
+  const world = await prepareWorkspace(dir);
+  const runDir = path.join(dir, 'code-server');
+  const extensionsDir = path.join(runDir, 'extensions');
+  const extensionId = await linkExtension(extensionsDir);
+  const started = { world, stopping: false };
+  const stopAll = async () => {
+    started.stopping = true;
+    await started.server?.stop();
+    await world.stop();
+  };
+  const stopOnInterrupt = onInterrupt(stopAll);
+  started.server = await startCodeServer({
+    workspace: world.workspace,
+    runDir,
+    port: await choosePort(),
+    extensionsDir,
+    env: world.env,
+    settings: world.settings,
+    log: (line) => console.log(`  code-server | ${line}`),
+  });
+  console.log(
+    `\nstart: ${extensionId} on ${world.workspace}\n\n    ${started.server.openUrl}\n\nCtrl-C stops it.`,
+  );
+  if (options.check) {
+    try {
+      await checkInBrowser(started.server.openUrl, runDir);
+    } finally {
+      stopOnInterrupt();
+      await stopAll();
+    }
+    return;
+  }
+  const exit = await started.server.exited;
+  // Ctrl-C: the interrupt handler is stopping everything and exits on its own.
+  if (started.stopping) return;
+  stopOnInterrupt();
+  await world.stop();
+  throw new Error(`code-server exited (${exit})`);
+}
+
+function timestamp() {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(`start: ${error.message}`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * Helpers for e2e tests that run inside the real extension host (code-server), driven by scripts/e2e.mjs.
+ * The host runs on the same machine as the driver, so they meet through log lines and the file system.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export const extensionId = 'lendos.lendos-release';
+const screenshotTimeoutMs = 20_000;
+
+/** Where scripts/e2e.mjs saves screenshots (`LENDOS_E2E_ARTIFACTS`); emptied at the start of every e2e run. */
+export function artifactsDir(): string {
+  const dir = process.env.LENDOS_E2E_ARTIFACTS;
+  if (!dir) throw new Error('LENDOS_E2E_ARTIFACTS is not set: run the e2e tests through scripts/e2e.mjs');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Resolves with the first truthy value of `predicate`, polling every 50 ms; rejects after `timeoutMs`. */
+export async function waitFor<T>(
+  predicate: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() >= deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Asks the driver for a screenshot of the browser (1400x900) and waits until it is saved as
+ * `<artifacts>/<name>.png`. Names are file names: letters, digits and dashes.
+ */
+export async function screenshot(name: string): Promise<string> {
+  if (!/^[a-z0-9][a-z0-9-]*$/i.test(name))
+    throw new Error(`Screenshot name "${name}" must be letters, digits and dashes`);
+  const dir = artifactsDir();
+  const done = path.join(dir, `${name}.done`);
+  rmSync(done, { force: true });
+  // Lets the workbench paint what the test just changed before the picture is taken.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  console.log(`LENDOS_SCREENSHOT ${name}`);
+  await waitFor(() => existsSync(done), screenshotTimeoutMs, `the screenshot ${name}`);
+  return path.join(dir, `${name}.png`);
+}
+
+/** Runs a VS Code command and returns its result typed as the caller expects. */
+export async function executeCommand<T = unknown>(command: string, ...args: unknown[]): Promise<T> {
+  return (await vscode.commands.executeCommand(command, ...args)) as T;
+}
+
+/** The LendOS extension, activated. Fails when it is not loaded in this window. */
+export async function getExtension(): Promise<vscode.Extension<unknown>> {
+  const extension = vscode.extensions.getExtension(extensionId);
+  if (!extension) throw new Error(`${extensionId} is not loaded in this window`);
+  if (!extension.isActive) await extension.activate();
+  return extension;
+}
+
+/** The command ids the extension's package.json contributes. */
+export function contributedCommands(extension: vscode.Extension<unknown>): string[] {
+  const manifest = extension.packageJSON as { contributes?: { commands?: { command: string }[] } };
+  return (manifest.contributes?.commands ?? []).map((entry) => entry.command);
+}

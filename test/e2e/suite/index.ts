@@ -1,0 +1,41 @@
+/**
+ * Entry point VS Code calls in the extension host (`extensionTestsPath`): runs every `*.test.js` beside it.
+ * Output goes through console, which the workbench forwards to the driver's `codeAutomationLog`.
+ * Lines starting with `LENDOS_E2E_` are a small protocol with scripts/e2e.mjs (per-test results, totals).
+ */
+import Mocha from 'mocha';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+
+type Outcome = 'pass' | 'fail' | 'pending';
+
+function report(outcome: Outcome, test: Mocha.Runnable): void {
+  console.log(`LENDOS_E2E_TEST ${JSON.stringify({ outcome, title: test.fullTitle() })}`);
+}
+
+export function run(): Promise<void> {
+  const grep = process.env.E2E_GREP;
+  const mocha = new Mocha({
+    ui: 'bdd',
+    timeout: 60_000,
+    color: false,
+    reporter: 'spec',
+    ...(grep ? { grep } : {}),
+  });
+  const files = readdirSync(__dirname)
+    .filter((file) => file.endsWith('.test.js'))
+    .sort();
+  for (const file of files) mocha.addFile(path.join(__dirname, file));
+  console.log('LENDOS_E2E_START');
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const { passes = 0, pending = 0 } = runner.stats ?? {};
+      console.log(`LENDOS_E2E_TOTALS ${JSON.stringify({ passes, failures, pending })}`);
+      if (failures > 0) reject(new Error(`${failures} e2e test(s) failed`));
+      else resolve();
+    });
+    runner.on('pass', (test) => report('pass', test));
+    runner.on('fail', (test) => report('fail', test));
+    runner.on('pending', (test) => report('pending', test));
+  });
+}
