@@ -25,8 +25,9 @@ const LABELS: Record<DisplayStatus, string> = {
   'waiting-approval': 'awaiting approval',
 };
 
-export function statusIcon(status: DisplayStatus): vscode.ThemeIcon {
-  const [id, color] = ICONS[status];
+export function statusIcon(status: DisplayStatus, automated = false): vscode.ThemeIcon {
+  // A ready automated step invites a click on Run; a ready manual one a Mark done.
+  const [id, color] = status === 'ready' && automated ? ['play-circle', 'charts.green'] : ICONS[status];
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 

@@ -143,7 +143,7 @@ function stepItem(view: ReleaseView, stepId: string): vscode.TreeItem {
   item.id = `${view.version}:step:${stepId}`;
   item.description = stepDescription(planned, new Date());
   item.tooltip = stepTooltip(planned);
-  item.iconPath = statusIcon(planned.status);
+  item.iconPath = statusIcon(planned.status, planned.step.kind === 'automated');
   item.contextValue = stepContextValue(planned);
   item.command = { command: 'lendos.showStep', title: 'Show Step Guidance', arguments: [{ kind: 'step', stepId }] };
   return item;

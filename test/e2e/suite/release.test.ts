@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LendosApi } from '../../../src/extension';
@@ -14,8 +15,7 @@ const VERSION = '2025.4.0';
 type Result = { ok: boolean; message?: string; value?: unknown };
 
 function markerFile(): string {
-  const dir = process.env.LENDOS_E2E_ARTIFACTS ?? path.join(require('node:os').tmpdir());
-  return path.join(dir, 'release-suite-before-reload.json');
+  return path.join(process.env.LENDOS_E2E_ARTIFACTS ?? tmpdir(), 'release-suite-before-reload.json');
 }
 
 async function api(): Promise<LendosApi> {
@@ -71,20 +71,26 @@ describe('Release tree (foundation)', function () {
     const first = stepItem(nodes, 'prep.cut-release-branch')!;
     assert.match(String(first.label), /1\.1 Cut release branch/);
     assert.ok(first.tooltip instanceof vscode.MarkdownString && first.tooltip.value.length > 50);
-    assert.match(String(first.contextValue), /\bcanMarkDone\b/);
+    assert.match(String(first.contextValue), /\bautomated\b.*\bcanRun\b/);
+    const preflight = stepItem(nodes, 'staging.preflight')!;
+    assert.match(String(preflight.contextValue), /\bmanual\b.*\bcanMarkDone\b/);
     assert.equal(nodes.filter((n) => n.node.kind === 'phase').length, view.runbook.phases.length);
   });
 
   it('marks a manual step done and records it in the journal', async function () {
     if (reloaded) this.skip();
     const lendos = await api();
-    const done = (await vscode.commands.executeCommand('lendos.markStepDone', 'prep.cut-release-branch')) as Result;
+    const automated = (await vscode.commands.executeCommand('lendos.markStepDone', 'prep.cut-release-branch')) as Result;
+    assert.match(automated.message ?? '', /is automated: run it/);
+    const blocked = (await vscode.commands.executeCommand('lendos.markStepDone', 'staging.preflight')) as Result;
+    assert.match(blocked.message ?? '', /depends on steps that are not done/);
+    const done = (await vscode.commands.executeCommand('lendos.markStepDone', 'staging.preflight', { force: true, note: 'ran lendos preflight by hand' })) as Result;
     assert.equal(done.ok, true, done.message);
     const skipRequired = (await vscode.commands.executeCommand('lendos.skipStep', 'prep.bump-version')) as Result;
     assert.match(skipRequired.message ?? '', /cannot be skipped/);
-    await waitFor(() => lendos.session.view?.plan.find((p) => p.step.id === 'prep.cut-release-branch')?.status === 'succeeded', 10_000, 'the step to show done');
+    await waitFor(() => lendos.session.view?.plan.find((p) => p.step.id === 'staging.preflight')?.status === 'succeeded', 10_000, 'the step to show done');
     const nodes = await walk(lendos);
-    assert.match(String(stepItem(nodes, 'prep.cut-release-branch')?.description), /^done/);
+    assert.match(String(stepItem(nodes, 'staging.preflight')?.description), /^done.*by hand/);
     await vscode.commands.executeCommand('workbench.view.extension.lendos');
     await screenshot('release-view');
     writeFileSync(markerFile(), JSON.stringify({ version: VERSION }));
@@ -100,8 +106,10 @@ describe('Release tree (foundation)', function () {
     await waitFor(() => lendos.session.view !== undefined, 15_000, 'the restored release');
     const view = lendos.session.view!;
     assert.equal(view.version, VERSION);
-    assert.equal(view.plan.find((p) => p.step.id === 'prep.cut-release-branch')?.status, 'succeeded');
-    assert.equal(view.plan.find((p) => p.step.id === 'prep.bump-version')?.status, 'ready');
+    assert.equal(view.plan.find((p) => p.step.id === 'staging.preflight')?.status, 'succeeded');
+    assert.equal(view.plan.find((p) => p.step.id === 'staging.preflight')?.state.evidence.note, 'ran lendos preflight by hand');
+    assert.equal(view.plan.find((p) => p.step.id === 'prep.cut-release-branch')?.status, 'ready');
+    assert.equal(view.plan.find((p) => p.step.id === 'prep.bump-version')?.status, 'blocked');
     await vscode.commands.executeCommand('workbench.view.extension.lendos');
     await screenshot('release-view-after-reload');
   });
