@@ -1,6 +1,9 @@
-// `npm start`: the extension in a real VS Code (code-server) on a demo `lendos` workspace, for a person to use.
-// Usage: npm start -- [--dir <folder>] [--port <n>] [--check]
-//   --dir    reuse or create the demo workspace there (default: <cache>/demo-workspace-<timestamp>)
+// `npm start`: the rehearsal world (local Kubernetes, ECR, RDS, GitHub, git remotes) and the extension in a real
+// VS Code (code-server) on the world's `lendos` workspace, for a person to practise a release.
+// Usage: npm start -- [--scenario <name>] [--dir <folder>] [--port <n>] [--demo] [--check]
+//   --scenario  rehearsal scenario (rehearsal/scenarios/<name>.yaml; default happy-path)
+//   --dir       the world's folder (default: <cache>/rehearsal-<timestamp>)
+//   --demo      a plain demo repository instead of the rehearsal world (no clusters, no AWS)
 //   --port   port for code-server (default: 8080 when free, else any free port)
 //   --check  open the URL in headless Chromium, confirm the LendOS activity bar item appears, then stop
 import { existsSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { ensureCodeServer, freePort, startCodeServer } from './code-server.mjs';
 import { launchChromium } from './lib/browser.mjs';
 import { createDemoWorkspace } from './lib/demo-workspace.mjs';
+import { prepareRehearsalWorkspace } from './lib/rehearsal-workspace.mjs';
 import { cacheDir, projectRoot } from './lib/paths.mjs';
 import { onInterrupt, run } from './lib/processes.mjs';
 
@@ -20,15 +24,27 @@ process.stdout.on('error', () => {});
 process.stderr.on('error', () => {});
 
 const { values: options } = parseArgs({
-  options: { dir: { type: 'string' }, port: { type: 'string' }, check: { type: 'boolean', default: false } },
+  options: {
+    dir: { type: 'string' },
+    port: { type: 'string' },
+    scenario: { type: 'string', default: 'happy-path' },
+    demo: { type: 'boolean', default: false },
+    check: { type: 'boolean', default: false },
+  },
 });
 
 /**
- * The world the editor opens. Today: a demo git repository (reused when `dir` already holds one).
- * Swap this to start the rehearsal world first and point settings at it; `stop` runs on Ctrl-C.
+ * The world the editor opens: the rehearsal world (its lendos clone carries the `lendos.rehearsal.world` setting),
+ * or with --demo a plain demo repository. `stop` runs on Ctrl-C.
  * @returns {Promise<{workspace: string, env: Record<string,string>, settings: Record<string,unknown>, stop: () => Promise<void>}>}
  */
 export async function prepareWorkspace(dir) {
+  if (!options.demo) {
+    console.log(`start: starting the rehearsal world (scenario ${options.scenario}) in ${dir}`);
+    const world = await prepareRehearsalWorkspace({ dir: path.join(dir, 'world'), scenario: options.scenario });
+    console.log(`start: world ready: ${world.worldFile} (source ${path.join(dir, 'world', 'world.env')} for kubectl and aws)`);
+    return { workspace: world.workspace, env: world.env, settings: {}, stop: world.stop };
+  }
   const existing = path.join(dir, 'lendos');
   const workspace = existsSync(path.join(existing, '.git'))
     ? existing
@@ -72,7 +88,8 @@ async function checkInBrowser(openUrl, runDir) {
 }
 
 async function main() {
-  const dir = path.resolve(options.dir ?? path.join(cacheDir(), `demo-workspace-${timestamp()}`));
+  const prefix = options.demo ? 'demo-workspace' : 'rehearsal';
+  const dir = path.resolve(options.dir ?? path.join(cacheDir(), `${prefix}-${timestamp()}`));
   await run('node', ['esbuild.mjs'], { cwd: projectRoot });
   await ensureCodeServer();
   await mkdir(dir, { recursive: true });
