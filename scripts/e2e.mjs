@@ -1,4 +1,4 @@
-// e2e tests in a real VS Code: builds, starts code-server on a fresh demo workspace, opens the workbench in
+// e2e tests in a real VS Code: builds, starts a rehearsal world and code-server on its lendos workspace, opens the workbench in
 // headless Chromium with VS Code's automation payload, and streams the extension-host mocha run to stdout.
 // Env: E2E_GREP (mocha grep), E2E_TIMEOUT_MS (default 10 min), E2E_KEEP=1 (keep the temp run folder).
 // `--no-build` uses the bundles as they are (e.g. while `npm run watch` runs).
@@ -9,7 +9,7 @@ import path from 'node:path';
 import util from 'node:util';
 import { ensureCodeServer, startCodeServer } from './code-server.mjs';
 import { launchChromium } from './lib/browser.mjs';
-import { createDemoWorkspace } from './lib/demo-workspace.mjs';
+import { prepareRehearsalWorkspace } from './lib/rehearsal-workspace.mjs';
 import { projectRoot, secondsSince } from './lib/paths.mjs';
 import { onInterrupt, run } from './lib/processes.mjs';
 
@@ -75,11 +75,13 @@ async function runSuite(session) {
   session.serverLog = createWriteStream(path.join(artifactsDir, 'code-server.log'));
   session.browserLog = createWriteStream(path.join(artifactsDir, 'browser-console.log'));
   session.workbenchLog = createWriteStream(path.join(artifactsDir, 'workbench.log'));
-  const { workspace } = await createDemoWorkspace(path.join(session.runDir, 'demo'));
+  // The suites run on the rehearsal world's lendos clone: real git remotes, clusters, ECR, RDS and GitHub on loopback.
+  session.world = await prepareRehearsalWorkspace({ dir: path.join(session.runDir, 'world'), scenario: 'fast' });
+  const { workspace } = session.world;
   session.server = await startCodeServer({
     workspace,
     runDir: path.join(session.runDir, 'code-server'),
-    env: { LENDOS_E2E: '1', LENDOS_E2E_ARTIFACTS: screenshotsDir },
+    env: { LENDOS_E2E: '1', LENDOS_E2E_ARTIFACTS: screenshotsDir, LENDOS_E2E_WORLD: session.world.worldFile },
     extensionDevelopmentPath: projectRoot,
     extensionTestsPath: testsIndex,
     log: (line) => session.serverLog.write(`${line}\n`),
@@ -181,6 +183,8 @@ async function tearDown(session) {
   await Promise.race([browser?.close().catch(() => {}), closeTimeout]);
   clearTimeout(closeTimer);
   await server?.stop();
+  await session.world?.stop();
+  session.world = undefined;
   for (const stream of [session.serverLog, session.browserLog, session.workbenchLog]) stream?.end();
   if (process.env.E2E_KEEP === '1') console.log(`e2e: kept ${session.runDir}`);
   else await rm(session.runDir, { recursive: true, force: true });

@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     vscode.window.createTreeView('lendos.release', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(STEP_SCHEME, docs),
     createStatusBar(session, () => config.worldFile),
-    ...registerCommands({ session, runner, log, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
+    ...registerCommands({ session, runner, log, context, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
     ...watchWorkspace(root, session, config),
   );
   void config

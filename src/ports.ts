@@ -183,3 +183,182 @@ export interface Pqs {
 export interface HttpProbe {
   get(url: string, timeoutMs: number): Promise<{ status: number } | { error: string }>;
 }
+
+// ── Section 3, Kubernetes (issue 5): every call names its kube context; the kubeconfig's current context is never used. ──
+import type { JsonValue } from './core/journal/types.js';
+import type { UpgradeEnvironment } from './core/runbook/types.js';
+
+/** Where a kube context points, as the kubeconfig says. */
+export interface KubeClusterInfo {
+  readonly context: string;
+  /** The API server URL of the context's cluster. */
+  readonly server: string;
+  readonly cluster: string;
+  readonly user: string;
+  /** The kubeconfig file(s) read, for messages and for a script's KUBECONFIG. */
+  readonly kubeconfig: readonly string[];
+}
+
+export interface PodInfo {
+  readonly name: string;
+  readonly namespace: string;
+  /** Pending | Running | Succeeded | Failed | Unknown. */
+  readonly phase: string;
+  readonly ready: boolean;
+  /** Marked for deletion (terminating). */
+  readonly deleting: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Restarts summed over its containers. */
+  readonly restarts: number;
+  /** Main (not init) container names. */
+  readonly containers: readonly string[];
+  /** Main containers that have exited. */
+  readonly terminated: readonly string[];
+  /** The controller owning it (a ReplicaSet, a Job). */
+  readonly owner?: { readonly kind: string; readonly name: string; readonly uid: string };
+  /** Why it is not running yet, e.g. `ContainerCreating` or an Unschedulable message. */
+  readonly waiting?: string;
+  /** ISO 8601. */
+  readonly startTime?: string;
+}
+
+export interface JobCondition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly message?: string;
+}
+
+export interface JobInfo {
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly active: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly conditions: readonly JobCondition[];
+  readonly parallelism: number;
+  readonly completions: number;
+  /** ISO 8601. */
+  readonly startTime?: string;
+  readonly completionTime?: string;
+}
+
+/** A deployment's scale subresource. */
+export interface DeploymentScale {
+  /** Desired replicas (spec). */
+  readonly replicas: number;
+  /** Replicas that exist now (status). */
+  readonly currentReplicas: number;
+  /** Label selector of its pods, e.g. `app=pqs`. */
+  readonly selector: string;
+}
+
+/** A coordination.k8s.io Lease. Times are ISO 8601. */
+export interface LeaseRecord {
+  readonly name: string;
+  readonly namespace: string;
+  readonly holder?: string;
+  readonly durationSeconds?: number;
+  readonly acquireTime?: string;
+  readonly renewTime?: string;
+  readonly transitions: number;
+  readonly resourceVersion: string;
+}
+
+export interface LeaseSpecInput {
+  /** Undefined releases the lease. */
+  readonly holder?: string;
+  readonly durationSeconds: number;
+  readonly acquireTime?: string;
+  readonly renewTime?: string;
+  readonly transitions: number;
+}
+
+/** An Argo CD Application (argoproj.io/v1alpha1), as far as the procedure reads it. */
+export interface ArgoApplicationInfo {
+  readonly name: string;
+  readonly namespace: string;
+  /** Synced | OutOfSync | Unknown. */
+  readonly syncStatus?: string;
+  /** Healthy | Progressing | Degraded | Missing | … */
+  readonly health?: string;
+  /** An `operation` is requested or running. */
+  readonly operationPending: boolean;
+  /** The last operation: Running | Succeeded | Failed | Error | Terminating. */
+  readonly operationPhase?: string;
+  readonly operationMessage?: string;
+  /** `initiatedBy.username` of the last operation. */
+  readonly operationBy?: string;
+  /** `spec.syncPolicy.automated`, when automated sync is on. */
+  readonly automated?: { readonly [key: string]: JsonValue };
+  readonly destinationNamespace?: string;
+  /** The resources it manages (from its status). */
+  readonly resources: readonly { readonly kind: string; readonly namespace?: string; readonly name: string }[];
+}
+
+/** A create or replace refused with 409: someone else changed the object first. */
+export class KubeConflict extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeConflict';
+  }
+}
+
+export interface LogFollow {
+  readonly signal: AbortSignal;
+  /** Each batch of complete lines, without their timestamps, in order; never a line twice. */
+  readonly onLines: (lines: readonly string[]) => void;
+}
+
+/**
+ * The Kubernetes API for the upgrade procedure. Errors a person can act on are UserErrors: a context missing from the
+ * kubeconfig, 401, 403 (naming verb, resource and context), a missing namespace; 5xx and 429 are retried with backoff.
+ * Watches call back with the full current set after every change, re-list on 410 Gone, reconnect on dropped streams,
+ * resolve when `signal` aborts, and reject only on what retrying cannot fix.
+ */
+export interface Kube {
+  clusterInfo(context: string): Promise<KubeClusterInfo>;
+  namespaceExists(context: string, namespace: string): Promise<boolean>;
+  getScale(context: string, namespace: string, deployment: string): Promise<DeploymentScale>;
+  /** Merge-patch of the scale subresource. */
+  setScale(context: string, namespace: string, deployment: string, replicas: number): Promise<DeploymentScale>;
+  listPods(context: string, namespace: string, selector: string): Promise<PodInfo[]>;
+  watchPods(context: string, namespace: string, selector: string, onChange: (pods: readonly PodInfo[]) => void, signal: AbortSignal): Promise<void>;
+  /** Deletes the selected pods; answers their names. */
+  deletePods(context: string, namespace: string, selector: string): Promise<string[]>;
+  listJobs(context: string, namespace: string, selector: string): Promise<JobInfo[]>;
+  watchJobs(context: string, namespace: string, selector: string, onChange: (jobs: readonly JobInfo[]) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * Follows a container's log until the container has exited and all of it is read (or `signal` aborts), waiting for
+   * a container that has not started; a dropped stream resumes from the last timestamp seen.
+   */
+  followPodLogs(context: string, namespace: string, pod: string, container: string, follow: LogFollow): Promise<void>;
+  /** The last `lines` lines of each running pod of a deployment. */
+  tailDeploymentLogs(context: string, namespace: string, deployment: string, lines: number): Promise<{ pod: string; lines: string[] }[]>;
+  getLease(context: string, namespace: string, name: string): Promise<LeaseRecord | undefined>;
+  /** Throws KubeConflict when it already exists. */
+  createLease(context: string, namespace: string, name: string, spec: LeaseSpecInput): Promise<LeaseRecord>;
+  /** Replaces `lease` at its resourceVersion; throws KubeConflict when it changed meanwhile. */
+  replaceLease(context: string, lease: LeaseRecord, spec: LeaseSpecInput): Promise<LeaseRecord>;
+  listApplications(context: string, namespace: string): Promise<ArgoApplicationInfo[]>;
+  getApplication(context: string, namespace: string, name: string): Promise<ArgoApplicationInfo | undefined>;
+  /** JSON merge-patch (a null value removes the field). */
+  patchApplication(context: string, namespace: string, name: string, patch: { readonly [key: string]: JsonValue }): Promise<ArgoApplicationInfo>;
+  watchApplications(context: string, namespace: string, onChange: (apps: readonly ArgoApplicationInfo[]) => void, signal: AbortSignal): Promise<void>;
+}
+
+/** What the Section 3 procedure steps need; `pqs`, `rds` and `identity` throw a UserError (reason `not-configured`) when unset. */
+export interface UpgradePorts extends Phase1Ports {
+  /** The Kubernetes client, loaded on first use. */
+  kube(): Promise<Kube>;
+  pqs(environment: UpgradeEnvironment): Promise<Pqs>;
+  rds(environment: UpgradeEnvironment): Promise<Rds>;
+  identity(environment: UpgradeEnvironment): Promise<AwsIdentity>;
+  readonly http: HttpProbe;
+  /** `Name <email>` of the person running the step (git config). */
+  actor(): Promise<string>;
+  /** This machine's host name; with the actor, the cluster lock's holder identity. */
+  readonly host: string;
+}

@@ -4,8 +4,8 @@
  */
 import type { CalVer } from '../core/calver.js';
 import type { LendosConfig } from '../core/config/types.js';
-import type { EventData } from '../core/journal/types.js';
-import type { StepDef } from '../core/runbook/types.js';
+import type { EventData, StepStatus } from '../core/journal/types.js';
+import type { StepDef, UpgradeStage } from '../core/runbook/types.js';
 
 /** Lines of a step's log (the editor's LogOutputChannel, the terminal's stdout). */
 export interface LogSink {
@@ -36,6 +36,20 @@ export interface Prompt {
   form(title: string, fields: readonly FormField[]): Promise<Record<string, string> | undefined>;
 }
 
+/**
+ * The journal of a child step that its parent's executor drives (an upgrade stage under `<env>.upgrade.run`): the
+ * runner journals only the step it runs, so the parent reports its children's states through this.
+ */
+export interface ChildStep {
+  readonly stepId: string;
+  started(message?: string): Promise<void>;
+  progress(message: string, data?: EventData): Promise<void>;
+  record(data: EventData): Promise<void>;
+  succeeded(summary: string, evidence?: EventData): Promise<void>;
+  failed(summary: string, evidence?: EventData): Promise<void>;
+  cancelled(summary: string): Promise<void>;
+}
+
 /** What a step sees while it runs. */
 export interface StepContext<P = unknown> {
   readonly step: StepDef;
@@ -53,6 +67,15 @@ export interface StepContext<P = unknown> {
   readonly signal: AbortSignal;
   /** The outside world, through ports (src/ports.ts): what a given step needs. */
   readonly ports: P;
+  /** Journal status of any step of this release, as it was when this run began. */
+  statusOf(stepId: string): StepStatus;
+  /** Journals a child of this step (a step whose `parent` is this one); throws for any other id. */
+  child(stepId: string): ChildStep;
+  /**
+   * Where one upgrade stage's pod logs go (the editor: a LogOutputChannel per stage). Absent: steps write them to
+   * `log` with a `[stage] ` prefix.
+   */
+  readonly stageLog?: (stage: UpgradeStage) => LogSink;
 }
 
 /** The world already shows the step done: its evidence, and one line saying what was found. */
@@ -69,6 +92,14 @@ export interface StepExecutor<P = unknown, I = unknown> {
   /** Gathers inputs (forms, confirmations) before anything changes; undefined means the person declined. */
   prepare?(ctx: StepContext<P>): Promise<I | undefined>;
   run(ctx: StepContext<P>, input: I): Promise<StepOutcome>;
+}
+
+/** Thrown by a step that stopped on a cancel; its message says what keeps going (e.g. a Job still running). */
+export class Cancelled extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Cancelled';
+  }
 }
 
 /** Thrown by a step when it stops because the person declined; nothing was changed. */

@@ -41,7 +41,9 @@ async function generationAt(
 
 function outcome(ctx: Phase1Context, built: BuiltImages, extra: EventData): StepOutcome {
   const repository = ctx.config.ecr.upgradeRepository;
-  const evidence: EventData = { ...extra, repository, build: built.build, images: imagesEvidence(built) };
+  // The headline is what the tree shows beside the step: the image tag without its -init/-runner variant.
+  const headline = `${built.init.tag.replace(/-init$/, '')} (-init, -runner)`;
+  const evidence: EventData = { ...extra, repository, build: built.build, images: imagesEvidence(built), headline };
   return {
     summary: `${built.init.tag} and ${built.runner.tag} are in ECR ${repository} (init ${built.init.digest.slice(0, 19)}…)`,
     evidence,

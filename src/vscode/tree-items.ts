@@ -35,9 +35,9 @@ export function statusLabel(status: DisplayStatus): string {
   return LABELS[status];
 }
 
-/** The one piece of evidence worth a glance: a tag, a snapshot id, a PR number, a branch. */
+/** The one piece of evidence worth a glance: a step's own headline, a snapshot id, a tag, a PR number, a branch. */
 function keyEvidence(evidence: Record<string, JsonValue>): string | undefined {
-  for (const key of ['summary', 'branch', 'tag', 'snapshotId', 'pr', 'commit']) {
+  for (const key of ['headline', 'snapshotId', 'tag', 'pr', 'branch', 'commit']) {
     const value = evidence[key];
     if (typeof value === 'string' || typeof value === 'number') return key === 'pr' ? `PR #${value}` : String(value);
   }

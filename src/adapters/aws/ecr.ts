@@ -5,8 +5,8 @@ import {
   paginateDescribeImages,
   type ImageDetail,
 } from '@aws-sdk/client-ecr';
-import { fromIni } from '@aws-sdk/credential-providers';
 import { UserError, messageOf } from '../../core/errors.js';
+import { credentialFailure, credentialsOf } from './credentials.js';
 import type { Ecr, EcrImage } from '../../ports.js';
 
 export interface EcrOptions {
@@ -21,36 +21,16 @@ export interface EcrOptions {
   readonly credentialsFile?: string;
 }
 
-const CREDENTIAL_ERRORS = new Set([
-  'CredentialsProviderError',
-  'TokenProviderError',
-  'ExpiredTokenException',
-  'ExpiredToken',
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'InvalidSignatureException',
-  'MissingAuthenticationTokenException',
-]);
-const CREDENTIAL_MESSAGES =
-  /Could not load credentials|SSO session|Token is expired|token included in the request is (expired|invalid)/i;
-
-/** Credential trouble → what to do, naming the profile; other failures keep AWS's words with the repository. */
+/** Credential trouble → what to do, naming the profile (shared with RDS and STS); other failures keep AWS's words. */
 export function ecrFailure(
   error: unknown,
   options: Pick<EcrOptions, 'profile' | 'region'>,
   repository: string,
 ): Error {
+  const credentials = credentialFailure(error, { profile: options.profile, setting: 'lendos.aws.artifactsProfile' });
+  if (credentials) return credentials;
   const name = error instanceof Error ? error.name : '';
   const message = messageOf(error);
-  if (CREDENTIAL_ERRORS.has(name) || CREDENTIAL_MESSAGES.test(message)) {
-    return new UserError(
-      `AWS credentials for profile "${options.profile}" are missing or expired (${name || 'error'}: ${message}). ` +
-        `Log in with \`aws sso login --profile ${options.profile}\` and run the step again. ` +
-        `The runbook's \`assume ${options.profile}\` only sets credentials in the shell where you ran it; ` +
-        'LendOS reads the profile from your AWS config (setting lendos.aws.artifactsProfile).',
-      'aws-credentials',
-    );
-  }
   if (name === 'AccessDeniedException') {
     return new UserError(
       `Profile "${options.profile}" may not read ECR ${repository}: ${message}`,
@@ -117,13 +97,8 @@ export class SdkEcr implements Ecr {
 
   /** A client per call, destroyed after it, so no sockets outlive the step. */
   private async withClient<T>(repository: string, use: (client: ECRClient) => Promise<T>): Promise<T> {
-    const { region, profile, endpoint, configFile, credentialsFile } = this.options;
-    const credentials = fromIni({
-      profile,
-      filepath: credentialsFile,
-      configFilepath: configFile,
-      ignoreCache: true,
-    });
+    const { region, endpoint } = this.options;
+    const credentials = credentialsOf({ ...this.options, setting: 'lendos.aws.artifactsProfile' });
     const client = new ECRClient({ region, endpoint, credentials, maxAttempts: 3 });
     try {
       return await use(client);

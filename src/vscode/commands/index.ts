@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { StepRunner } from '../../engine/step-runner.js';
 import type { ReleaseSession } from '../session.js';
 import { runStep } from './run.js';
+import { startRehearsal, stopRehearsal } from './rehearsal.js';
 import { refresh, showJournal, startRelease, switchRelease } from './release.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
 
@@ -10,6 +11,7 @@ export interface CommandDeps {
   readonly session: ReleaseSession;
   readonly runner: StepRunner;
   readonly log: vscode.LogOutputChannel;
+  readonly context: vscode.ExtensionContext;
   readonly journalPath: (version: string) => string;
   readonly runbookPath: () => string;
 }
@@ -28,6 +30,8 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.showJournal': showJournal(session, deps.journalPath),
     'lendos.refresh': refresh(session),
     'lendos.runStep': runStep(session, deps.runner, deps.log),
+    'lendos.startRehearsal': startRehearsal(deps.context),
+    'lendos.stopRehearsal': stopRehearsal(deps.context),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Run Step: an automated step, with progress, cancellation and its live output in a terminal. */
 import * as vscode from 'vscode';
 import type { StepRunner } from '../../engine/step-runner.js';
+import { scriptedPrompt, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
 import { vscodePrompt } from '../prompt.js';
 import type { ReleaseSession } from '../session.js';
 import { StepTerminal } from '../step-terminal.js';
@@ -8,7 +9,8 @@ import type { ReleaseNode } from '../tree.js';
 import { report, requireActive, resolveStep, type CommandResult } from './shared.js';
 
 export function runStep(session: ReleaseSession, runner: StepRunner, log: vscode.LogOutputChannel) {
-  return (arg?: ReleaseNode | string): Promise<CommandResult<string | undefined>> =>
+  /** `answers`: run without asking, as `lendos run --yes` does (for scripts, tasks and tests). */
+  return (arg?: ReleaseNode | string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> =>
     report(async () => {
       const planned = await resolveStep(session, arg, 'Run which step?', (p) => p.step.kind === 'automated' && p.status !== 'blocked');
       if (!planned) return undefined;
@@ -27,7 +29,8 @@ export function runStep(session: ReleaseSession, runner: StepRunner, log: vscode
             if (message) progress.report({ message });
           });
           try {
-            return await runner.run(version, step.id, { prompt: vscodePrompt, log: terminal, signal: abort.signal });
+            const prompt = answers ? scriptedPrompt(answers, terminal) : vscodePrompt;
+            return await runner.run(version, step.id, { prompt, log: terminal, signal: abort.signal });
           } finally {
             watch.dispose();
           }

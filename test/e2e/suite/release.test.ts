@@ -93,6 +93,20 @@ describe('Release tree (foundation)', function () {
     assert.match(String(stepItem(nodes, 'staging.preflight')?.description), /^done.*by hand/);
     await vscode.commands.executeCommand('workbench.view.extension.lendos');
     await screenshot('release-view');
+  });
+
+  it('Phase 1, first half: cuts the release branch and bumps VERSION against the rehearsal remotes', async function () {
+    if (reloaded) this.skip();
+    const lendos = await api();
+    for (const id of ['prep.cut-release-branch', 'prep.bump-version']) {
+      const result = (await vscode.commands.executeCommand('lendos.runStep', id, { yes: true })) as Result;
+      assert.deepEqual(result, { ok: true, value: 'succeeded' }, `${id}: ${result.message ?? ''}`);
+    }
+    const evidence = (id: string) => lendos.session.view?.plan.find((p) => p.step.id === id)?.state.evidence ?? {};
+    await waitFor(() => evidence('prep.bump-version').commit !== undefined, 10_000, 'the VERSION commit in the journal');
+    assert.equal(evidence('prep.cut-release-branch').branch, `release/${VERSION}`);
+    const again = (await vscode.commands.executeCommand('lendos.runStep', 'prep.cut-release-branch', { yes: true })) as Result;
+    assert.equal(again.value, 'succeeded', 'a rerun adopts what is there');
     writeFileSync(markerFile(), JSON.stringify({ version: VERSION }));
     // The extension host ends here; the suite runs again in the reloaded window.
     void vscode.commands.executeCommand('workbench.action.reloadWindow');
@@ -108,9 +122,32 @@ describe('Release tree (foundation)', function () {
     assert.equal(view.version, VERSION);
     assert.equal(view.plan.find((p) => p.step.id === 'staging.preflight')?.status, 'succeeded');
     assert.equal(view.plan.find((p) => p.step.id === 'staging.preflight')?.state.evidence.note, 'ran lendos preflight by hand');
-    assert.equal(view.plan.find((p) => p.step.id === 'prep.cut-release-branch')?.status, 'ready');
-    assert.equal(view.plan.find((p) => p.step.id === 'prep.bump-version')?.status, 'blocked');
+    assert.equal(view.plan.find((p) => p.step.id === 'prep.cut-release-branch')?.status, 'succeeded');
+    assert.equal(view.plan.find((p) => p.step.id === 'prep.bump-version')?.status, 'succeeded');
+    assert.equal(view.plan.find((p) => p.step.id === 'prep.upgrade-branch')?.status, 'ready');
     await vscode.commands.executeCommand('workbench.view.extension.lendos');
     await screenshot('release-view-after-reload');
+  });
+
+  it('Phase 1, second half after the reload: generates upgrade code and builds the upgrade images into ECR', async function () {
+    if (!reloaded) this.skip();
+    const lendos = await api();
+    for (const id of ['prep.upgrade-branch', 'prep.upgrade-images']) {
+      const result = (await vscode.commands.executeCommand('lendos.runStep', id, { yes: true })) as Result;
+      await lendos.session.refresh();
+      const message = lendos.session.view?.plan.find((p) => p.step.id === id)?.state.message;
+      assert.deepEqual(result, { ok: true, value: 'succeeded' }, `${id}: ${result.message ?? message ?? ''}`);
+    }
+    await waitFor(() => lendos.session.view?.plan.find((p) => p.step.id === 'prep.upgrade-images')?.status === 'succeeded', 10_000, 'Phase 1 done');
+    const plan = lendos.session.view!.plan;
+    const images = plan.find((p) => p.step.id === 'prep.upgrade-images')!.state.evidence;
+    assert.match(JSON.stringify(images), /-init/);
+    assert.match(JSON.stringify(images), /-runner/);
+    assert.match(JSON.stringify(images), /sha256:/);
+    assert.equal(plan.find((p) => p.step.id === 'prep.upgrade-branch')!.state.evidence.exitCode, 0);
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.view.extension.lendos');
+    for (let i = 0; i < 4; i++) await vscode.commands.executeCommand('workbench.action.increaseViewSize');
+    await screenshot('phase1-done');
   });
 });
