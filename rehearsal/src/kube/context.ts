@@ -1,0 +1,59 @@
+import type { ClusterName, Scenario, ValuesTagsReader, WorldClock } from '../contracts.js';
+import type { EventRecorder } from './controllers/events.js';
+import type { PodRuntime } from './controllers/pods.js';
+import type { LogStore } from './logs.js';
+import type { NameGenerator } from './names.js';
+import type { ObjectStore } from './store.js';
+
+/** Timers of the cluster's controllers: all in world time, all inert once the cluster is closed. */
+export class Lifecycle {
+  private stoppedFlag = false;
+  readonly failures: string[] = [];
+
+  constructor(private readonly clock: WorldClock) {}
+
+  get stopped(): boolean {
+    return this.stoppedFlag;
+  }
+
+  stop(): void {
+    this.stoppedFlag = true;
+  }
+
+  /** Runs `action` after `worldMs` of world time unless the cluster closed meanwhile; failures are recorded, never thrown. */
+  after(worldMs: number, action: () => void | Promise<void>): void {
+    void this.clock.sleep(worldMs).then(() => this.run(action));
+  }
+
+  /** Runs `action` on a later turn, so controllers never write to the store from inside a store listener. */
+  soon(action: () => void | Promise<void>): void {
+    setImmediate(() => void this.run(action));
+  }
+
+  private async run(action: () => void | Promise<void>): Promise<void> {
+    if (this.stoppedFlag) return;
+    try {
+      await action();
+    } catch (error) {
+      if (this.failures.length < 100) this.failures.push(error instanceof Error ? error.stack ?? error.message : String(error));
+    }
+  }
+}
+
+/** Everything the handlers and controllers of one cluster share. */
+export interface ClusterContext {
+  name: ClusterName;
+  clock: WorldClock;
+  scenario: Scenario;
+  valuesTags: ValuesTagsReader;
+  store: ObjectStore;
+  names: NameGenerator;
+  logs: LogStore;
+  lifecycle: Lifecycle;
+  events: EventRecorder;
+  pods: PodRuntime;
+  /** The DAML version the seeded ledger runs before any upload-dars Job. */
+  initialDamlVersion: string;
+  /** Closers of the open watch streams. */
+  watches: Set<() => void>;
+}
