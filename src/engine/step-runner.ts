@@ -4,15 +4,26 @@
  */
 import { CalVer } from '../core/calver.js';
 import { UserError, messageOf } from '../core/errors.js';
-import type { EventData } from '../core/journal/types.js';
-import type { ReleaseService } from './release-service.js';
-import { Declined, type LogSink, type Prompt, type StepContext, type StepExecutor } from './step-types.js';
+import type { EventData, JournalEventType } from '../core/journal/types.js';
+import type { UpgradeStage } from '../core/runbook/types.js';
+import type { ReleaseService, ReleaseView } from './release-service.js';
+import {
+  Cancelled,
+  Declined,
+  type ChildStep,
+  type LogSink,
+  type Prompt,
+  type StepContext,
+  type StepExecutor,
+} from './step-types.js';
 import type { ExecutorRegistry } from './registry.js';
 
 export interface StepShell {
   readonly prompt: Prompt;
   readonly log: LogSink;
   readonly signal: AbortSignal;
+  /** One sink per upgrade stage (the editor's per-stage LogOutputChannel); absent → the step log with a prefix. */
+  readonly stageLog?: (stage: UpgradeStage) => LogSink;
 }
 
 export type RunResult =
@@ -35,7 +46,8 @@ export class StepRunner {
   async run(version: string, stepId: string, shell: StepShell): Promise<RunResult> {
     const key = `${version}/${stepId}`;
     if (this.running.has(key)) throw new UserError(`${stepId} is already running in this window.`);
-    const { executor, ctx } = await this.setup(version, stepId, shell);
+    const { executor, ctx, view } = await this.setup(version, stepId, shell);
+    this.refuseWhileRelativeRuns(version, stepId, view);
     this.running.add(key);
     try {
       return await this.execute(executor, ctx, version, stepId);
@@ -64,8 +76,9 @@ export class StepRunner {
       await write('step.succeeded', outcome.summary, outcome.evidence);
       return { status: 'succeeded', summary: outcome.summary, adopted: false };
     } catch (error) {
-      const cancelled = error instanceof Declined || ctx.signal.aborted;
-      const summary = cancelled && !(error instanceof Declined) ? 'Cancelled by you; see the log for what had been done.' : messageOf(error);
+      const cancelled = error instanceof Declined || error instanceof Cancelled || ctx.signal.aborted;
+      const explained = error instanceof Declined || error instanceof Cancelled;
+      const summary = cancelled && !explained ? 'Cancelled by you; see the log for what had been done.' : messageOf(error);
       if (started) await write(cancelled ? 'step.cancelled' : 'step.failed', summary);
       else if (!cancelled) {
         await write('step.started');
@@ -86,6 +99,7 @@ export class StepRunner {
       throw new UserError(`${planned.step.title} depends on steps that are not done: ${planned.blockedBy.join(', ')}. Finish them first.`, 'blocked');
     }
     const evidence = new Map(view.plan.map((p) => [p.step.id, p.state.evidence]));
+    const status = new Map(view.plan.map((p) => [p.step.id, p.state.status]));
     const ctx: StepContext = {
       step: planned.step,
       version: CalVer.parse(version),
@@ -97,8 +111,37 @@ export class StepRunner {
       prompt: shell.prompt,
       signal: shell.signal,
       ports: this.ports,
+      statusOf: (id) => status.get(id) ?? 'pending',
+      child: (id) => this.childStep(view, version, stepId, id),
+      stageLog: shell.stageLog,
     };
-    return { executor, ctx };
+    return { executor, ctx, view };
+  }
+
+  private childStep(view: ReleaseView, version: string, parent: string, stepId: string): ChildStep {
+    const child = view.runbook.steps.find((s) => s.id === stepId);
+    if (child?.parent !== parent) throw new Error(`${stepId} is not a child step of ${parent}`);
+    const write = (type: JournalEventType, message?: string, data?: EventData) =>
+      this.service.appendEvent({ release: version, step: stepId, type, message, data });
+    return {
+      stepId,
+      started: (message) => write('step.started', message),
+      progress: (message, data) => write('step.progress', message, data),
+      record: (data) => write('step.evidence', undefined, data),
+      succeeded: (summary, evidence) => write('step.succeeded', summary, evidence),
+      failed: (summary, evidence) => write('step.failed', summary, evidence),
+      cancelled: (summary) => write('step.cancelled', summary),
+    };
+  }
+
+  /** A parent that drives its children and a child run on its own would both act on the same stage. */
+  private refuseWhileRelativeRuns(version: string, stepId: string, view: ReleaseView): void {
+    const step = view.runbook.steps.find((s) => s.id === stepId);
+    const relatives = view.runbook.steps
+      .filter((s) => (step?.parent !== undefined && s.id === step.parent) || s.parent === stepId)
+      .filter((s) => this.isRunning(version, s.id));
+    const [first] = relatives;
+    if (first) throw new UserError(`${first.title} (${first.id}) is running in this window; wait for it or cancel it first.`);
   }
 
   /**
