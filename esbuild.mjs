@@ -15,6 +15,7 @@ export const lazyBundles = {
   'src/adapters/github/index.ts': 'github',
   'src/adapters/pqs/index.ts': 'pqs',
   'src/adapters/config-file.ts': 'config-file',
+  'src/steps/index.ts': 'steps',
   'rehearsal/src/index.ts': 'rehearsal',
 };
 

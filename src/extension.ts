@@ -7,11 +7,11 @@ import { createStepPorts } from './adapters/step-ports.js';
 import { GitWorkspaceRepo } from './adapters/workspace-repo.js';
 import type { LendosConfig } from './core/config/types.js';
 import { messageOf } from './core/errors.js';
-import { ExecutorRegistry } from './engine/registry.js';
+import { LazyExecutorRegistry } from './engine/registry.js';
 import { ReleaseService } from './engine/release-service.js';
 import { StepRunner } from './engine/step-runner.js';
 import { noWorkspaceRepo, noWorkspaceStore } from './engine/no-workspace.js';
-import { phase1Executors } from './steps/index.js';
+import { AUTOMATED_STEPS } from './steps/automated.js';
 import { registerCommands } from './vscode/commands/index.js';
 import { ConfigHolder } from './vscode/config-holder.js';
 import { declinePrompt } from './vscode/prompt.js';
@@ -20,6 +20,7 @@ import { declaredSettingKeys } from './vscode/settings.js';
 import { createStatusBar } from './vscode/status-bar.js';
 import { STEP_SCHEME, StepDocumentProvider } from './vscode/step-document.js';
 import { ReleaseTreeProvider } from './vscode/tree.js';
+import { StageChannels } from './vscode/stage-logs.js';
 
 /** Loading the bundle ends here; the host may wait before calling activate, which is not ours to count. */
 const loadedAt = performance.now();
@@ -38,19 +39,21 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const config = new ConfigHolder(root, declaredSettingKeys(context.extension.packageJSON), log);
   const store = root ? new FileJournalStore(root) : noWorkspaceStore;
-  const registry = new ExecutorRegistry(phase1Executors);
+  const repo = root ? new GitWorkspaceRepo(root) : noWorkspaceRepo;
+  const registry = new LazyExecutorRegistry(AUTOMATED_STEPS, async () => (await import('./steps/index.js')).allExecutors());
   const service = new ReleaseService({
     store,
-    repo: root ? new GitWorkspaceRepo(root) : noWorkspaceRepo,
+    repo,
     clock: { now: () => new Date() },
     config: () => config.current,
     isAutomated: (id) => registry.isAutomated(id),
   });
-  const ports = createStepPorts(root ?? '', () => config.current, () => config.world);
+  const ports = createStepPorts(root ?? '', () => config.current, () => config.world, () => repo.actor());
   const runner = new StepRunner(service, registry, ports);
   const session = new ReleaseSession(service, log, () => config.problems);
   const tree = new ReleaseTreeProvider(session);
   const docs = new StepDocumentProvider(session);
+  const stages = new StageChannels();
   context.subscriptions.push(
     log,
     session,
@@ -59,7 +62,8 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     vscode.window.createTreeView('lendos.release', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(STEP_SCHEME, docs),
     createStatusBar(session, () => config.worldFile),
-    ...registerCommands({ session, runner, log, context, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
+    stages,
+    ...registerCommands({ session, runner, log, context, stages, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
   );
   // Watching files and reading settings and journals is not activation's work: it starts right after, and the
   // tree fills in when it is done.

@@ -286,6 +286,8 @@ export interface ArgoApplicationInfo {
   readonly health?: string;
   /** An `operation` is requested or running. */
   readonly operationPending: boolean;
+  /** `initiatedBy.username` of the requested operation, while one is pending. */
+  readonly requestedBy?: string;
   /** The last operation: Running | Succeeded | Failed | Error | Terminating. */
   readonly operationPhase?: string;
   readonly operationMessage?: string;

@@ -120,6 +120,8 @@ export interface WorldDescription {
     credentials: AwsCredentials;
   };
   github: { apiUrl: string; token: string; owner: string };
+  /** PQS (PostgreSQL) per cluster; absent when the machine has no PostgreSQL binaries. */
+  pqs?: Record<ClusterName, { url: string }>;
   remotes: { lendos: string; workloads: string };
   workspace: { lendos: string; workloads: string };
   /** The world's folder (holds world.json, world.env, kubeconfig, aws/, remotes/, workspace/). */

@@ -18,6 +18,9 @@ export function worldEnvironment(description: Omit<WorldDescription, 'env'>): Re
     AWS_EC2_METADATA_DISABLED: 'true',
     GITHUB_API_URL: description.github.apiUrl,
     GITHUB_TOKEN: description.github.token,
+    ...(description.pqs
+      ? { LENDOS_PQS_URL_STAGING: description.pqs.staging.url, LENDOS_PQS_URL_PRODUCTION: description.pqs.production.url }
+      : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import type { AwsCredentials, ClusterName, EcrRegistry, Scenario, WorldClock, Wo
 import { cloneWorkspace, createRemotes, readValuesTags, type Remotes } from './git/index.js';
 import { startGitHubServer, type RunningGitHubServer } from './github/index.js';
 import { startKubeCluster, writeKubeconfig, type KubeCluster } from './kube/index.js';
+import { pqsUnavailable, startPqs, type PqsServer } from './pqs/index.js';
 import { loadScenario } from './scenario.js';
 import { prepareWorldDir, writeMarker } from './world-dir.js';
 import { worldEnvironment, writeWorkspaceSettings, writeWorldFiles } from './world-files.js';
@@ -52,6 +53,8 @@ export interface World {
   readonly github: RunningGitHubServer;
   readonly ecr: EcrRegistry;
   readonly remotes: Remotes;
+  /** PQS's PostgreSQL, one database per cluster; absent when PostgreSQL is not installed (the world says so). */
+  readonly pqs?: PqsServer;
   /** Closes every server (idempotent); the folder stays for inspection and may be reused by the next world. */
   stop(): Promise<void>;
 }
@@ -104,14 +107,33 @@ interface Parts {
   remotes: Remotes;
   clusters: Record<ClusterName, KubeCluster>;
   github: RunningGitHubServer;
+  pqs?: PqsServer;
 }
 
-async function startParts(scenario: Scenario, dir: string, secrets: Secrets, ports: WorldPorts, closers: Closers): Promise<Parts> {
+/** PQS when PostgreSQL is installed; otherwise the world starts without it and says why. */
+async function startWorldPqs(scenario: Scenario, dir: string, log: (line: string) => void): Promise<PqsServer | undefined> {
+  const missing = pqsUnavailable();
+  if (missing) {
+    log(`rehearsal: starting without PQS: ${missing}`);
+    return undefined;
+  }
+  return startPqs({ dir, seed: scenario.seed });
+}
+
+async function startParts(
+  scenario: Scenario,
+  dir: string,
+  secrets: Secrets,
+  ports: WorldPorts,
+  closers: Closers,
+  log: (line: string) => void,
+): Promise<Parts> {
   const clock = createClock({ timeScale: scenario.timeScale, seed: scenario.seed });
   const ecr = createEcrRegistry(clock, scenario);
-  const [aws, remotes] = await settleAll<[AwsServer, Remotes]>([
+  const [aws, remotes, pqs] = await settleAll<[AwsServer, Remotes, PqsServer | undefined]>([
     startAwsServer({ clock, scenario, credentials: secrets.aws, ecr, port: ports.aws ?? 0 }).then((s) => closers.add(s)),
     createRemotes(path.join(dir, 'remotes'), { clock, scenario }),
+    startWorldPqs(scenario, dir, log).then((s) => s && closers.add(s)),
   ]);
   const cluster = (name: ClusterName) =>
     startKubeCluster({
@@ -132,7 +154,7 @@ async function startParts(scenario: Scenario, dir: string, secrets: Secrets, por
     cloneWorkspace(remotes.lendos, path.join(dir, 'workspace', 'lendos'), { scenario }),
     cloneWorkspace(remotes.workloads, path.join(dir, 'workspace', 'lendos-eks-workloads'), { scenario }),
   ]);
-  return { clock, ecr, aws, remotes, clusters: { staging, production }, github };
+  return { clock, ecr, aws, remotes, clusters: { staging, production }, github, pqs };
 }
 
 /** Writes the kubeconfig and AWS files, and returns the world's description (without its `env`, derived from it). */
@@ -163,6 +185,7 @@ async function describe(scenario: Scenario, dir: string, secrets: Secrets, parts
       credentials: secrets.aws,
     },
     github: { apiUrl: parts.github.url, token: secrets.github, owner: GITHUB_OWNER },
+    ...(parts.pqs ? { pqs: { staging: { url: parts.pqs.urls.staging }, production: { url: parts.pqs.urls.production } } } : {}),
     remotes: { ...parts.remotes },
     workspace: { lendos: path.join(dir, 'workspace', 'lendos'), workloads: path.join(dir, 'workspace', 'lendos-eks-workloads') },
     dir,
@@ -182,7 +205,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const closers = new Closers();
   const secrets = newSecrets();
   try {
-    const parts = await startParts(scenario, dir, secrets, options.ports ?? {}, closers);
+    const parts = await startParts(scenario, dir, secrets, options.ports ?? {}, closers, log);
     const description = await describe(scenario, dir, secrets, parts);
     const worldFile = path.join(dir, 'world.json');
     await writeWorkspaceSettings(description.workspace.lendos, worldFile);

@@ -1,21 +1,39 @@
 /** Builds the ports steps run with, for the real world or a rehearsal world (from its world.json). */
-import { lazyEcr } from './aws/lazy.js';
+import os from 'node:os';
+import { environmentAwsOptions, lazyAwsIdentity, lazyEcr, lazyRds } from './aws/lazy.js';
 import { GitCli } from './git.js';
+import { FetchHttpProbe } from './http-probe.js';
+import { lazyKube } from './kube/lazy.js';
+import { lazyPqs, pqsOptionsFor } from './pqs/lazy.js';
 import { NodeProcesses } from './processes.js';
 import type { LendosConfig } from '../core/config/types.js';
-import type { Phase1Ports } from '../ports.js';
+import type { UpgradePorts } from '../ports.js';
 
 /** The parts of a rehearsal's world.json that the ports need. */
 export interface RehearsalWorld {
   readonly kubeconfig: string;
-  readonly aws: { readonly region: string; readonly ecrEndpoint: string; readonly configFile: string; readonly credentialsFile: string };
-  /** KUBECONFIG, AWS_*, GITHUB_* for child processes. */
+  readonly aws: {
+    readonly region: string;
+    readonly ecrEndpoint: string;
+    readonly rdsEndpoint: string;
+    readonly stsEndpoint: string;
+    readonly configFile: string;
+    readonly credentialsFile: string;
+  };
+  readonly pqs?: Partial<Record<string, { readonly url: string }>>;
+  /** KUBECONFIG, AWS_*, GITHUB_*, LENDOS_PQS_URL_* for child processes. */
   readonly env?: Readonly<Record<string, string>>;
 }
 
-export type StepPorts = Phase1Ports;
+export type StepPorts = UpgradePorts;
 
-export function createStepPorts(root: string, config: () => LendosConfig, world: () => RehearsalWorld | undefined): StepPorts {
+export function createStepPorts(
+  root: string,
+  config: () => LendosConfig,
+  world: () => RehearsalWorld | undefined,
+  actor: () => Promise<string>,
+): StepPorts {
+  const env = (name: 'staging' | 'production') => config().environments[name];
   return {
     workspaceRoot: root,
     git: new GitCli(),
@@ -29,6 +47,13 @@ export function createStepPorts(root: string, config: () => LendosConfig, world:
         ...(w ? { endpoint: w.aws.ecrEndpoint, configFile: w.aws.configFile, credentialsFile: w.aws.credentialsFile } : {}),
       };
     }),
+    kube: lazyKube(() => ({ kubeconfig: world()?.kubeconfig ?? config().kubeconfig })),
+    rds: (name) => lazyRds(() => environmentAwsOptions(env(name), 'rds', world()?.aws))(),
+    identity: (name) => lazyAwsIdentity(() => environmentAwsOptions(env(name), 'sts', world()?.aws))(),
+    pqs: (name) => lazyPqs(() => pqsOptionsFor(env(name), world()))(),
+    http: new FetchHttpProbe(),
+    actor,
+    host: os.hostname(),
     get scriptEnv() {
       const w = world();
       if (!w) return {};

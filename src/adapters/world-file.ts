@@ -18,7 +18,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const REQUIRED = [
   'scenario', 'kubeconfig', 'contexts.staging', 'contexts.production', 'kube.staging.url', 'kube.staging.token',
-  'kube.production.url', 'kube.production.token', 'aws.region', 'aws.ecrEndpoint', 'aws.rdsEndpoint', 'aws.configFile',
+  'kube.production.url', 'kube.production.token', 'aws.region', 'aws.ecrEndpoint', 'aws.rdsEndpoint', 'aws.stsEndpoint', 'aws.configFile',
   'aws.credentialsFile', 'aws.credentials.accessKeyId', 'aws.credentials.secretAccessKey', 'github.apiUrl',
   'github.token', 'github.owner', 'remotes.lendos', 'remotes.workloads', 'workspace.lendos', 'workspace.workloads',
 ];

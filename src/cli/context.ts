@@ -9,10 +9,10 @@ import { loadWorldFile } from '../adapters/world-file.js';
 import { GitWorkspaceRepo } from '../adapters/workspace-repo.js';
 import { resolveConfig } from '../core/config/resolve.js';
 import type { ConfigProblem, LendosConfig } from '../core/config/types.js';
-import { ExecutorRegistry } from '../engine/registry.js';
+import { LazyExecutorRegistry } from '../engine/registry.js';
 import { ReleaseService } from '../engine/release-service.js';
 import { StepRunner } from '../engine/step-runner.js';
-import { phase1Executors } from '../steps/index.js';
+import { AUTOMATED_STEPS } from '../steps/automated.js';
 
 export interface CliContext {
   readonly root: string;
@@ -42,14 +42,15 @@ export async function createContext(workspace: string | undefined, worldFile?: s
   const resolved = resolveConfig(layer ? [layer] : []);
   const problems = error ? [{ path: '.lendos/config.yaml', message: error }, ...resolved.problems] : resolved.problems;
   const store = new FileJournalStore(root);
-  const registry = new ExecutorRegistry(phase1Executors);
+  const repo = new GitWorkspaceRepo(root);
+  const registry = new LazyExecutorRegistry(AUTOMATED_STEPS, async () => (await import('../steps/index.js')).allExecutors());
   const service = new ReleaseService({
     store,
-    repo: new GitWorkspaceRepo(root),
+    repo,
     clock: { now: () => new Date() },
     config: () => resolved.config,
     isAutomated: (id) => registry.isAutomated(id),
   });
-  const runner = new StepRunner(service, registry, createStepPorts(root, () => resolved.config, () => world));
+  const runner = new StepRunner(service, registry, createStepPorts(root, () => resolved.config, () => world, () => repo.actor()));
   return { root, service, runner, config: resolved.config, problems, journalPath: (v) => store.pathOf(v), world };
 }

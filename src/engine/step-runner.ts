@@ -16,7 +16,7 @@ import {
   type StepContext,
   type StepExecutor,
 } from './step-types.js';
-import type { ExecutorRegistry } from './registry.js';
+import type { Executors } from './registry.js';
 
 export interface StepShell {
   readonly prompt: Prompt;
@@ -35,7 +35,7 @@ export class StepRunner {
 
   constructor(
     private readonly service: ReleaseService,
-    private readonly registry: ExecutorRegistry,
+    private readonly registry: Executors,
     private readonly ports: unknown,
   ) {}
 
@@ -93,7 +93,7 @@ export class StepRunner {
     const view = await this.service.view(version);
     const planned = view.plan.find((p) => p.step.id === stepId);
     if (!planned) throw new UserError(`There is no step "${stepId}" in release ${version}: run "lendos plan" to list the step ids.`);
-    const executor = this.registry.find(stepId);
+    const executor = await this.registry.find(stepId);
     if (!executor) throw new UserError(`${planned.step.title} is a manual step: do it as its guidance says, then mark it done.`);
     if (planned.blockedBy.length > 0) {
       throw new UserError(`${planned.step.title} depends on steps that are not done: ${planned.blockedBy.join(', ')}. Finish them first.`, 'blocked');
@@ -153,7 +153,7 @@ export class StepRunner {
     const interrupted = view.plan.filter((p) => p.state.status === 'running' && !this.isRunning(version, p.step.id));
     const notes: string[] = [];
     for (const planned of interrupted) {
-      const executor = this.registry.find(planned.step.id);
+      const executor = await this.registry.find(planned.step.id);
       const { ctx } = executor ? await this.setup(version, planned.step.id, shell).catch(() => ({ ctx: undefined })) : { ctx: undefined };
       const observation = executor && ctx ? await executor.observe(ctx).catch(() => ({ done: false as const })) : { done: false as const };
       const append = (type: 'step.succeeded' | 'step.cancelled', message: string, data?: EventData) =>

@@ -1,6 +1,6 @@
 /** The step executors, by phase; a step without one stays manual (guidance + Mark done). */
 import type { StepExecutor } from '../engine/step-types.js';
-import type { Phase1Ports } from '../ports.js';
+import type { Phase1Ports, UpgradePorts } from '../ports.js';
 import { cutReleaseBranch } from './release-branch.js';
 import { createUpgradeBranch } from './upgrade-branch.js';
 import { buildUpgradeImages } from './upgrade-images.js';
@@ -13,3 +13,9 @@ export const phase1Executors: readonly StepExecutor<Phase1Ports>[] = [
   createUpgradeBranch,
   buildUpgradeImages,
 ];
+
+/** Every executor: Phase 1 and the Section 3 procedure in both environments. */
+export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts>[]> {
+  const [{ upgradeKubeExecutors }, { upgradeAwsExecutors }] = await Promise.all([import('./upgrade/index.js'), import('./upgrade/aws.js')]);
+  return [...(phase1Executors as readonly StepExecutor<UpgradePorts>[]), ...upgradeAwsExecutors, ...upgradeKubeExecutors];
+}

@@ -51,6 +51,18 @@ describe('configuration', () => {
     ['a list where a mapping belongs', { environments: [] }, /must be a mapping of dev, staging, production/],
     ['a scalar file', 'hello', /must be a mapping of settings/],
     ['urls that are not strings', { environments: { staging: { urls: [1] } } }, /list of strings/],
+    ['a PQS connection that is not PostgreSQL', { environments: { staging: { pqs: { connection: 'mysql://db:3306/pqs' } } } }, /pqs\.connection: must be a connection URL such as postgres:\/\//],
+    ['a PQS connection that is not a URL', { environments: { production: { pqs: { connection: 'host=db user=pqs' } } } }, /production\.pqs\.connection: must be a connection URL/],
+    ['a PQS setting that is a string', { environments: { staging: { pqs: 'postgres://db/pqs' } } }, /pqs: must have connection \(a URL or null\) and secret/],
+    ['an unknown PQS key', { environments: { staging: { pqs: { url: 'postgres://db/pqs' } } } }, /pqs\.url: unknown setting "url": expected one of connection, secret/],
+    ['a PQS Secret with a bad name', { environments: { staging: { pqs: { secret: { name: 'PQS_Secret' } } } } }, /pqs\.secret\.name: "PQS_Secret" is not a valid Secret name/],
+    ['a PQS Secret with an empty key', { environments: { staging: { pqs: { secret: { key: '' } } } } }, /pqs\.secret\.key: is empty: give the key inside the Secret/],
+    ['a lease that is too short', { lease: { durationSeconds: 5 } }, /lease\.durationSeconds: must be a whole number of seconds from 15 to 3600/],
+    ['a lease with a bad name', { lease: { name: 'Release Lock' } }, /lease\.name: "Release Lock" is not a valid Kubernetes name/],
+    ['a lease that is a list', { lease: [] }, /lease: must have name, namespace and durationSeconds/],
+    ['a validation pattern that does not compile', { validation: { ledgerPattern: 'Connected to (ledger' } }, /validation\.ledgerPattern: is not a regular expression/],
+    ['validation backends that are not a list', { validation: { backends: { namespace: 'x' } } }, /validation\.backends: must be a list of \{namespace, deployment\}/],
+    ['a validation backend without a deployment', { validation: { backends: [{ namespace: 'lendos-portal' }] } }, /validation\.backends\[0\]\.deployment: is missing: give the backend's deployment/],
   ];
   for (const [what, value, expected] of bad) {
     it(`reports ${what} with what to do and keeps the defaults`, () => {
@@ -59,8 +71,37 @@ describe('configuration', () => {
       assert.match(problems.map((p) => `${p.path}: ${p.message}`).join('\n'), expected);
       assert.ok(problems.every((p) => p.path.startsWith('.lendos/config.yaml')));
       assert.deepEqual(config.environments, defaultConfig().environments);
+      assert.deepEqual(config.lease, defaultConfig().lease);
+      assert.deepEqual(config.validation, defaultConfig().validation);
     });
   }
+
+  it('reads the PQS connection, the cluster lease and the validation patterns', () => {
+    const { config, problems } = resolveConfig([
+      layer({
+        environments: { staging: { pqs: { connection: 'postgres://pqs:secret@pqs.internal:5432/pqs', secret: { name: 'pqs.credentials' } } } },
+        lease: { name: 'release-lock', durationSeconds: 120 },
+        validation: { darPattern: 'DARs uploaded: .*{to}', backends: [{ namespace: 'lendos-portal', deployment: 'api' }] },
+      }),
+      { source: 'settings', value: { environments: { production: { pqs: { connection: null } } } } },
+    ]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(config.environments.staging.pqs, {
+      connection: 'postgres://pqs:secret@pqs.internal:5432/pqs',
+      secret: { namespace: 'pqs', name: 'pqs.credentials', key: 'connection' },
+    });
+    assert.deepEqual(config.environments.production.pqs, defaultConfig().environments.production.pqs);
+    assert.deepEqual(config.lease, { name: 'release-lock', namespace: 'lendos-portal', durationSeconds: 120 });
+    assert.equal(config.validation.darPattern, 'DARs uploaded: .*{to}');
+    assert.equal(config.validation.ledgerPattern, defaultConfig().validation.ledgerPattern);
+    assert.deepEqual(config.validation.backends, [{ namespace: 'lendos-portal', deployment: 'api' }]);
+  });
+
+  it('treats an empty PQS connection as unset, so the Secret is read', () => {
+    const { config, problems } = resolveConfig([layer({ environments: { staging: { pqs: { connection: '' } } } })]);
+    assert.deepEqual(problems, []);
+    assert.equal(config.environments.staging.pqs.connection, null);
+  });
 
   it('declares a setting in package.json for every environment field, with the defaults', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -70,7 +111,10 @@ describe('configuration', () => {
       assert.equal(props[`lendos.environments.${name}.kubeContext`]?.default, env.kubeContext);
       assert.equal(props[`lendos.environments.${name}.cantonCluster`]?.default, env.cantonCluster);
       assert.deepEqual(props[`lendos.environments.${name}.replicas`]?.default, Object.fromEntries(env.services.map((s) => [s.name, s.replicas])));
+      assert.deepEqual(props[`lendos.environments.${name}.pqs`]?.default, env.pqs);
     }
+    assert.deepEqual(props['lendos.lease']?.default, defaults.lease);
+    assert.deepEqual(props['lendos.validation']?.default, defaults.validation);
     // Every declared release setting must be accepted by the resolver (no stale names).
     const value: Record<string, unknown> = {};
     for (const [key, prop] of Object.entries(props)) {

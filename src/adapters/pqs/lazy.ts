@@ -29,7 +29,7 @@ export function pqsOptionsFor(
     if (url) return { connection: url, source: `rehearsal world's PQS URL (world.json pqs.${env.name}.url)` };
     throw new UserError(
       `The rehearsal world runs without PQS (it found no PostgreSQL when it started): install the Debian package "postgresql" and start the world again.`,
-      'pqs-not-configured',
+      'not-configured',
     );
   }
   if (env.pqs.connection) return { connection: env.pqs.connection, source: `setting ${setting}` };
@@ -39,7 +39,7 @@ export function pqsOptionsFor(
   const { namespace, name, key } = env.pqs.secret;
   throw new UserError(
     `PQS connection not configured: set ${setting} (reading it from the Kubernetes Secret ${namespace}/${name}, key "${key}", is not supported yet).`,
-    'pqs-not-configured',
+    'not-configured',
   );
 }
 

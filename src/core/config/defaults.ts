@@ -53,6 +53,7 @@ export function defaultConfig(): LendosConfig {
       staging: environment('staging', {
         label: 'Staging',
         kubeContext: 'lendos-stg/SREOperatorAccess',
+        awsProfile: 'lendos-stg/SREOperatorAccess',
         cantonCluster: 'canton-0-1-54',
         upgradeArgument: 'staging',
         urls: [],
@@ -61,6 +62,7 @@ export function defaultConfig(): LendosConfig {
       production: environment('production', {
         label: 'Production (BXCI)',
         kubeContext: 'bxci-prod/SREOperatorAccess',
+        awsProfile: 'bxci-prod/SREOperatorAccess',
         cantonCluster: 'canton-20241104-0324',
         upgradeArgument: 'bxci',
         urls: [],

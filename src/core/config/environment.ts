@@ -1,4 +1,4 @@
-import { SERVICE_NAMES, type EnvironmentConfig, type ServiceConfig } from './types.js';
+import { SERVICE_NAMES, type EnvironmentConfig, type PqsConfig, type ServiceConfig } from './types.js';
 import { expectKeys, isRecord, type ProblemSink } from './validate.js';
 
 const ENV_KEYS = [
@@ -16,11 +16,15 @@ const ENV_KEYS = [
   'urls',
   'valuesTagsFile',
   'awsProfile',
+  'pqs',
 ] as const;
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A Secret's name may hold dots (a DNS subdomain); a data key letters, digits, `-`, `_` and `.`. */
+const K8S_SUBDOMAIN = /^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
-function text(value: unknown, at: ProblemSink, path: string, hint: string): string | undefined {
+export function text(value: unknown, at: ProblemSink, path: string, hint: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') {
     at.add(path, `is empty: ${hint}`);
@@ -43,7 +47,7 @@ function strings(value: unknown, at: ProblemSink, path: string): string[] | unde
   return value as string[];
 }
 
-function k8sName(value: unknown, at: ProblemSink, path: string): string | undefined {
+export function k8sName(value: unknown, at: ProblemSink, path: string): string | undefined {
   const name = text(value, at, path, 'give a Kubernetes namespace name');
   if (name !== undefined && !K8S_NAME.test(name)) {
     at.add(path, `"${name}" is not a valid Kubernetes name (lower-case letters, digits and hyphens)`);
@@ -126,6 +130,59 @@ export function readEnvironment(base: EnvironmentConfig, value: unknown, at: Pro
     urls: strings(value.urls, at, `${path}.urls`) ?? base.urls,
     valuesTagsFile: text(value.valuesTagsFile, at, `${path}.valuesTagsFile`, 'give the values-tags file path') ?? base.valuesTagsFile,
     awsProfile: orBase(nullableText(value.awsProfile, at, `${path}.awsProfile`, 'give an AWS profile name or null'), base.awsProfile),
+    pqs: readPqs(base.pqs, value.pqs, at, `${path}.pqs`),
+  };
+}
+
+function readConnection(value: unknown, at: ProblemSink, path: string): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || value === '') return null;
+  const hint = 'must be a connection URL such as postgres://user:password@host:5432/database, or null to read the Secret';
+  if (typeof value !== 'string') {
+    at.add(path, hint);
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) {
+    at.add(path, hint);
+    return undefined;
+  }
+  return value.trim();
+}
+
+function readSecret(base: PqsConfig['secret'], value: unknown, at: ProblemSink, path: string): PqsConfig['secret'] {
+  if (value === undefined) return base;
+  if (!isRecord(value)) {
+    at.add(path, 'must have namespace, name and key of the Kubernetes Secret holding the PQS connection URL');
+    return base;
+  }
+  expectKeys(at, path, value, ['namespace', 'name', 'key']);
+  const name = text(value.name, at, `${path}.name`, 'give the Secret name, e.g. pqs-postgres');
+  const key = text(value.key, at, `${path}.key`, 'give the key inside the Secret, e.g. connection');
+  if (name !== undefined && !K8S_SUBDOMAIN.test(name)) at.add(`${path}.name`, `"${name}" is not a valid Secret name (lower-case letters, digits, "-" and ".")`);
+  if (key !== undefined && !SECRET_KEY.test(key)) at.add(`${path}.key`, `"${key}" is not a valid Secret key (letters, digits, "-", "_" and ".")`);
+  return {
+    namespace: k8sName(value.namespace, at, `${path}.namespace`) ?? base.namespace,
+    name: name !== undefined && K8S_SUBDOMAIN.test(name) ? name : base.name,
+    key: key !== undefined && SECRET_KEY.test(key) ? key : base.key,
+  };
+}
+
+function readPqs(base: PqsConfig, value: unknown, at: ProblemSink, path: string): PqsConfig {
+  if (value === undefined) return base;
+  if (!isRecord(value)) {
+    at.add(path, 'must have connection (a URL or null) and secret {namespace, name, key}');
+    return base;
+  }
+  expectKeys(at, path, value, ['connection', 'secret']);
+  return {
+    connection: orBase(readConnection(value.connection, at, `${path}.connection`), base.connection),
+    secret: readSecret(base.secret, value.secret, at, `${path}.secret`),
   };
 }
 

@@ -3,10 +3,18 @@
  * validates it. Every problem names where it is and what to do.
  */
 import { defaultConfig } from './defaults.js';
-import { SERVICE_NAMES, type ConfigProblem, type EnvironmentConfig, type LendosConfig, type ServiceName } from './types.js';
+import {
+  SERVICE_NAMES,
+  type ConfigProblem,
+  type EnvironmentConfig,
+  type LeaseConfig,
+  type LendosConfig,
+  type ServiceName,
+  type ValidationConfig,
+} from './types.js';
 import type { EnvironmentName } from '../runbook/types.js';
 import { ENVIRONMENT_NAMES, Problems, expectKeys, isRecord } from './validate.js';
-import { readEnvironment } from './environment.js';
+import { k8sName, readEnvironment, text } from './environment.js';
 
 export interface ConfigLayer {
   /** Where the layer came from, e.g. `.lendos/config.yaml` or `settings`. */
@@ -19,7 +27,7 @@ export interface ResolvedConfig {
   readonly problems: readonly ConfigProblem[];
 }
 
-const TOP_KEYS = ['environments', 'repositories', 'ecr', 'aws', 'kubeconfig'] as const;
+const TOP_KEYS = ['environments', 'repositories', 'ecr', 'aws', 'kubeconfig', 'lease', 'validation'] as const;
 
 export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
   let config = defaultConfig();
@@ -58,8 +66,8 @@ function applyLayer(config: LendosConfig, value: Record<string, unknown>, at: Re
     ecr: readEcr(config.ecr, value.ecr, at),
     aws: readStrings(config.aws, value.aws, at, 'aws'),
     kubeconfig: readOptionalString(config.kubeconfig, value.kubeconfig, at, 'kubeconfig'),
-    lease: config.lease,
-    validation: config.validation,
+    lease: readLease(config.lease, value.lease, at),
+    validation: readValidation(config.validation, value.validation, at),
   };
 }
 
@@ -120,6 +128,80 @@ function readEcr(base: LendosConfig['ecr'], value: unknown, at: ReturnType<Probl
     }
   }
   return { upgradeRepository, serviceRepositories };
+}
+
+type Sink = ReturnType<Problems['at']>;
+
+const LEASE_SECONDS = { min: 15, max: 3600 };
+
+function readLease(base: LeaseConfig, value: unknown, at: Sink): LeaseConfig {
+  if (value === undefined) return base;
+  if (!isRecord(value)) {
+    at.add('lease', 'must have name, namespace and durationSeconds of the cluster lock (a coordination.k8s.io Lease)');
+    return base;
+  }
+  expectKeys(at, 'lease', value, ['name', 'namespace', 'durationSeconds']);
+  let durationSeconds = base.durationSeconds;
+  const seconds = value.durationSeconds;
+  if (seconds !== undefined) {
+    if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= LEASE_SECONDS.min && seconds <= LEASE_SECONDS.max) durationSeconds = seconds;
+    else at.add('lease.durationSeconds', `must be a whole number of seconds from ${LEASE_SECONDS.min} to ${LEASE_SECONDS.max}`);
+  }
+  return {
+    name: k8sName(value.name, at, 'lease.name') ?? base.name,
+    namespace: k8sName(value.namespace, at, 'lease.namespace') ?? base.namespace,
+    durationSeconds,
+  };
+}
+
+/** A log pattern as validation will use it (`{to}` stands for the new DAML version); undefined when it does not compile. */
+function pattern(value: unknown, at: Sink, path: string): string | undefined {
+  const source = text(value, at, path, 'give a regular expression');
+  if (source === undefined) return undefined;
+  try {
+    new RegExp(source.split('{to}').join('0\\.1\\.93'));
+    return source;
+  } catch (error) {
+    at.add(path, `is not a regular expression (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+}
+
+function readBackends(base: ValidationConfig['backends'], value: unknown, at: Sink): ValidationConfig['backends'] {
+  if (value === undefined) return base;
+  if (!Array.isArray(value)) {
+    at.add('validation.backends', 'must be a list of {namespace, deployment}');
+    return base;
+  }
+  const backends = value.map((entry, i) => {
+    const where = `validation.backends[${i}]`;
+    if (!isRecord(entry)) {
+      at.add(where, 'must have namespace and deployment');
+      return undefined;
+    }
+    expectKeys(at, where, entry, ['namespace', 'deployment']);
+    for (const key of ['namespace', 'deployment'] as const) {
+      if (entry[key] === undefined) at.add(`${where}.${key}`, `is missing: give the backend's ${key}`);
+    }
+    const namespace = k8sName(entry.namespace, at, `${where}.namespace`);
+    const deployment = k8sName(entry.deployment, at, `${where}.deployment`);
+    return namespace && deployment ? { namespace, deployment } : undefined;
+  });
+  return backends.every((b) => b !== undefined) ? backends : base;
+}
+
+function readValidation(base: ValidationConfig, value: unknown, at: Sink): ValidationConfig {
+  if (value === undefined) return base;
+  if (!isRecord(value)) {
+    at.add('validation', 'must have ledgerPattern, darPattern and backends');
+    return base;
+  }
+  expectKeys(at, 'validation', value, ['ledgerPattern', 'darPattern', 'backends']);
+  return {
+    ledgerPattern: pattern(value.ledgerPattern, at, 'validation.ledgerPattern') ?? base.ledgerPattern,
+    darPattern: pattern(value.darPattern, at, 'validation.darPattern') ?? base.darPattern,
+    backends: readBackends(base.backends, value.backends, at),
+  };
 }
 
 /** The environment, or a problem when the configuration cannot reach it. */

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { StepRunner } from '../../engine/step-runner.js';
 import type { ReleaseSession } from '../session.js';
-import { runStep } from './run.js';
+import { runStep, runUpgradeStage } from './run.js';
+import type { StageChannels } from '../stage-logs.js';
 import { startRehearsal, stopRehearsal } from './rehearsal.js';
 import { refresh, showJournal, startRelease, switchRelease } from './release.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
@@ -12,6 +13,7 @@ export interface CommandDeps {
   readonly runner: StepRunner;
   readonly log: vscode.LogOutputChannel;
   readonly context: vscode.ExtensionContext;
+  readonly stages: StageChannels;
   readonly journalPath: (version: string) => string;
   readonly runbookPath: () => string;
 }
@@ -29,7 +31,8 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.openRunbookSection': openRunbookSection(session, deps.runbookPath),
     'lendos.showJournal': showJournal(session, deps.journalPath),
     'lendos.refresh': refresh(session),
-    'lendos.runStep': runStep(session, deps.runner, deps.log),
+    'lendos.runStep': runStep(session, deps.runner, deps.log, deps.stages),
+    'lendos.runUpgradeStage': runUpgradeStage(session, runStep(session, deps.runner, deps.log, deps.stages)),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),
   };

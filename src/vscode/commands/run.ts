@@ -3,12 +3,14 @@ import * as vscode from 'vscode';
 import type { StepRunner } from '../../engine/step-runner.js';
 import { scriptedPrompt, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
 import { vscodePrompt } from '../prompt.js';
+import type { UpgradeStage } from '../../core/runbook/types.js';
 import type { ReleaseSession } from '../session.js';
+import type { StageChannels } from '../stage-logs.js';
 import { StepTerminal } from '../step-terminal.js';
 import type { ReleaseNode } from '../tree.js';
 import { report, requireActive, resolveStep, type CommandResult } from './shared.js';
 
-export function runStep(session: ReleaseSession, runner: StepRunner, log: vscode.LogOutputChannel) {
+export function runStep(session: ReleaseSession, runner: StepRunner, log: vscode.LogOutputChannel, stages: StageChannels) {
   /** `answers`: run without asking, as `lendos run --yes` does (for scripts, tasks and tests). */
   return (arg?: ReleaseNode | string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> =>
     report(async () => {
@@ -30,7 +32,9 @@ export function runStep(session: ReleaseSession, runner: StepRunner, log: vscode
           });
           try {
             const prompt = answers ? scriptedPrompt(answers, terminal) : vscodePrompt;
-            return await runner.run(version, step.id, { prompt, log: terminal, signal: abort.signal });
+            const environment = step.environment ?? 'staging';
+            const stageLog = (stage: UpgradeStage) => stages.sink(environment, stage);
+            return await runner.run(version, step.id, { prompt, log: terminal, signal: abort.signal, stageLog });
           } finally {
             watch.dispose();
           }
@@ -42,4 +46,24 @@ export function runStep(session: ReleaseSession, runner: StepRunner, log: vscode
       }
       return result.status;
     });
+}
+
+/** Run Upgrade Stage: the seven stages of an environment with their states; reruns the one picked (`--stage`). */
+export function runUpgradeStage(session: ReleaseSession, run: ReturnType<typeof runStep>) {
+  return async (arg?: string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> => {
+    if (typeof arg === 'string') return run(arg, answers);
+    const view = session.view;
+    if (!view) return run(undefined);
+    const stages = view.plan.filter((p) => p.step.stage && p.step.kind === 'automated');
+    const picked = await vscode.window.showQuickPick(
+      stages.map((p) => ({
+        label: `${p.step.environment} · ${p.step.stage}`,
+        description: p.status,
+        detail: p.state.message ?? p.step.guidance.split('\n')[0],
+        id: p.step.id,
+      })),
+      { title: 'LendOS: Run Upgrade Stage', placeHolder: 'Rerun which stage? (run-upgrade.sh --stage <stage>)' },
+    );
+    return picked ? run(picked.id, answers) : { ok: true, value: undefined };
+  };
 }

@@ -20,6 +20,12 @@ describe('Activation', () => {
       [],
       'declared commands that are not registered',
     );
+    const ours = [...registered].filter((command) => command.startsWith('lendos.') && !command.startsWith('lendos.release.'));
+    assert.deepEqual(
+      ours.filter((command) => !declared.includes(command)).sort(),
+      [],
+      'registered commands that package.json does not declare',
+    );
   });
 
   it('opens the LendOS view container', async () => {

@@ -17,6 +17,8 @@ const ENV_NAMES = [
   'GITHUB_API_URL',
   'GITHUB_TOKEN',
   'KUBECONFIG',
+  'LENDOS_PQS_URL_PRODUCTION',
+  'LENDOS_PQS_URL_STAGING',
 ];
 
 describe('rehearsal world: composition', function () {

@@ -1,0 +1,12 @@
+/**
+ * The steps that have an executor, known without loading them (activation stays light). `test/unit/automated.test.ts`
+ * checks this list against the executors themselves.
+ */
+export const AUTOMATED_STEPS: readonly (string | RegExp)[] = [
+  'prep.cut-release-branch',
+  'prep.bump-version',
+  'prep.upgrade-branch',
+  'prep.upgrade-images',
+  /^(staging|production)\.upgrade\.(prerequisites|scale-down|canton-restart|snapshot|run|argocd-sync|scale-up|validate)$/,
+  /^(staging|production)\.upgrade\.stage\.[a-z-]+$/,
+];

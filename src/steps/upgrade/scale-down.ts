@@ -1,0 +1,123 @@
+/**
+ * 3.1.1 Scale down: record each service's replicas, suspend Argo CD automation that would undo the scale-down, scale
+ * the deployments to 0 and watch their pods until every one is gone, counting down on the step.
+ */
+import { UserError } from '../../core/errors.js';
+import type { ServiceConfig } from '../../core/config/types.js';
+import type { EventData } from '../../core/journal/types.js';
+import type { UpgradeEnvironment } from '../../core/runbook/types.js';
+import type { StepExecutor } from '../../engine/step-types.js';
+import type { DeploymentScale, UpgradePorts } from '../../ports.js';
+import { owningApplications, suspendAutomation } from './argocd.js';
+import { withLock } from './lock.js';
+import { ProgressLine, clusterOf, confirmTarget, serviceNamespaces, targetEvidence, type Cluster, type Target, type UpgradeStepContext } from './target.js';
+import { describePods, podGroups, timeoutError, watchUntil } from './waits.js';
+
+/** Evidence key: each service's replicas before the scale-down (scale-up restores them). */
+export const REPLICAS_BEFORE_KEY = 'replicasBefore';
+const PODS_GONE_TIMEOUT_SECONDS = 600;
+
+async function scales(cluster: Cluster): Promise<Map<ServiceConfig, DeploymentScale>> {
+  const entries = await Promise.all(
+    cluster.env.services.map(async (s) => [s, await cluster.kube.getScale(cluster.context, s.namespace, s.deployment)] as const),
+  );
+  return new Map(entries);
+}
+
+/** Replicas before any scale-down, keeping what an earlier (interrupted) run recorded. */
+async function recordReplicas(ctx: UpgradeStepContext, current: Map<ServiceConfig, DeploymentScale>): Promise<Record<string, number>> {
+  const earlier = ctx.evidenceOf(ctx.step.id)[REPLICAS_BEFORE_KEY];
+  const kept = typeof earlier === 'object' && earlier !== null && !Array.isArray(earlier) ? earlier : {};
+  const before: Record<string, number> = {};
+  for (const [service, scale] of current) {
+    const known = kept[service.name];
+    before[service.name] = typeof known === 'number' && known > 0 ? known : scale.replicas;
+  }
+  await ctx.record({ [REPLICAS_BEFORE_KEY]: before });
+  ctx.log.info(`Replicas before the upgrade: ${Object.entries(before).map(([n, r]) => `${n} ${r}`).join(', ')}`);
+  return before;
+}
+
+async function suspendArgo(ctx: UpgradeStepContext, target: Target): Promise<string[]> {
+  const apps = await target.kube.listApplications(target.context, target.env.argoNamespace);
+  return suspendAutomation(ctx, target, owningApplications(apps, target.env.services));
+}
+
+async function waitPodsGone(ctx: UpgradeStepContext, target: Target, current: Map<ServiceConfig, DeploymentScale>, signal: AbortSignal): Promise<void> {
+  const groups = [...current].map(([s, scale]) => ({ key: s.deployment, namespace: s.namespace, selector: scale.selector }));
+  const line = new ProgressLine(ctx);
+  await watchUntil(podGroups(target.kube, target.context, groups), (entries) => (entries.every(([, pods]) => pods.length === 0) ? true : undefined), {
+    signal,
+    timeoutMs: PODS_GONE_TIMEOUT_SECONDS * 1000,
+    onTimeout: (last) => timeoutError('the pods to terminate', PODS_GONE_TIMEOUT_SECONDS, describePods((last ?? []).flatMap(([, pods]) => pods))),
+    onChange: (entries) => {
+      const left = entries.reduce((sum, [, pods]) => sum + pods.length, 0);
+      line.show(left === 0 ? 'All pods gone' : `${left} pod${left === 1 ? '' : 's'} left`, { podsLeft: left });
+    },
+  }).finally(() => line.settled());
+}
+
+/** After the pods are gone, each deployment must still be at 0: something scaling it back up must be named. */
+async function checkStillDown(target: Target): Promise<void> {
+  const now = await scales(target);
+  const upAgain = [...now].filter(([, scale]) => scale.replicas > 0).map(([s, scale]) => `${s.deployment} (${scale.replicas})`);
+  if (upAgain.length > 0) {
+    throw new UserError(
+      `Something scaled ${upAgain.join(', ')} back up while waiting — an Argo CD application with automated sync or an autoscaler. Turn it off and run the step again.`,
+      'scaled-back-up',
+    );
+  }
+}
+
+export function scaleDown(environment: UpgradeEnvironment): StepExecutor<UpgradePorts, Target> {
+  return {
+    stepId: `${environment}.upgrade.scale-down`,
+
+    async observe(ctx) {
+      const cluster = await clusterOf(ctx);
+      const current = await scales(cluster);
+      if ([...current.values()].some((scale) => scale.replicas > 0)) return { done: false };
+      for (const [service, scale] of current) {
+        if ((await cluster.kube.listPods(cluster.context, service.namespace, scale.selector)).length > 0) return { done: false };
+      }
+      const evidence: EventData = { scaledDown: cluster.env.services.map((s) => s.deployment) };
+      return { done: true, summary: `${cluster.env.services.map((s) => s.deployment).join(', ')} are at 0 replicas with no pods left`, evidence };
+    },
+
+    prepare(ctx) {
+      const env = ctx.config.environments[environment];
+      const names = env.services.map((s) => s.deployment).join(', ');
+      return confirmTarget(ctx, `Scale ${names} down to 0`, [...serviceNamespaces(env), env.argoNamespace]);
+    },
+
+    async run(ctx, target) {
+      return withLock(ctx, target, async () => {
+        await ctx.record(targetEvidence(target));
+        const current = await scales(target);
+        const before = await recordReplicas(ctx, current);
+        const suspended = await suspendArgo(ctx, target);
+        // Watching from before the scale-down, so the count-down starts at every pod.
+        const stop = new AbortController();
+        const gone = waitPodsGone(ctx, target, current, AbortSignal.any([ctx.signal, stop.signal]));
+        try {
+          for (const [service, scale] of current) {
+            if (scale.replicas === 0) continue;
+            ctx.log.info(`kubectl scale deployment ${service.deployment} --replicas=0 -n ${service.namespace} --context ${target.context}`);
+            await target.kube.setScale(target.context, service.namespace, service.deployment, 0);
+          }
+        } catch (error) {
+          stop.abort();
+          await gone.catch(() => undefined);
+          throw error;
+        }
+        await gone;
+        await checkStillDown(target);
+        const names = target.env.services.map((s) => s.deployment);
+        return {
+          summary: `${names.join(', ')} scaled to 0; every pod is gone${suspended.length > 0 ? `; Argo CD automation suspended on ${suspended.join(', ')}` : ''}`,
+          evidence: { scaledDown: names, [REPLICAS_BEFORE_KEY]: before },
+        };
+      });
+    },
+  };
+}

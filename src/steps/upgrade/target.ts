@@ -1,0 +1,104 @@
+/**
+ * Which environment and cluster a procedure step acts on. Before any change a step shows and asserts the kube context,
+ * its cluster server and the namespaces it will touch; in production the person must type the environment's name.
+ */
+import { UserError } from '../../core/errors.js';
+import type { EnvironmentConfig } from '../../core/config/types.js';
+import type { EventData } from '../../core/journal/types.js';
+import type { UpgradeEnvironment } from '../../core/runbook/types.js';
+import type { StepContext } from '../../engine/step-types.js';
+import type { Kube, KubeClusterInfo, UpgradePorts } from '../../ports.js';
+
+export type UpgradeStepContext = StepContext<UpgradePorts>;
+
+/** The environment of a step and its kube client; `context` is the kube context every call names. */
+export interface Cluster {
+  readonly environment: UpgradeEnvironment;
+  readonly env: EnvironmentConfig;
+  readonly context: string;
+  readonly kube: Kube;
+}
+
+/** A cluster whose context, server and namespaces were shown (and, in production, confirmed by name). */
+export interface Target extends Cluster {
+  readonly info: KubeClusterInfo;
+  readonly namespaces: readonly string[];
+}
+
+export function environmentOf(ctx: UpgradeStepContext): { environment: UpgradeEnvironment; env: EnvironmentConfig } {
+  const environment = ctx.step.environment;
+  if (environment !== 'staging' && environment !== 'production') {
+    throw new Error(`${ctx.step.id} is not a step of the staging or production upgrade procedure`);
+  }
+  return { environment, env: ctx.config.environments[environment] };
+}
+
+export async function clusterOf(ctx: UpgradeStepContext): Promise<Cluster> {
+  const { environment, env } = environmentOf(ctx);
+  return { environment, env, context: env.kubeContext, kube: await ctx.ports.kube() };
+}
+
+export function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** Shows where the step will act and checks each namespace exists; throws a UserError naming a missing one. */
+export async function assertTarget(ctx: UpgradeStepContext, cluster: Cluster, namespaces: readonly string[]): Promise<Target> {
+  const info = await cluster.kube.clusterInfo(cluster.context);
+  const touched = unique([...namespaces, ctx.config.lease.namespace]);
+  ctx.log.info(`${cluster.env.label}: kube context ${info.context} → cluster server ${info.server} (user ${info.user}; kubeconfig ${info.kubeconfig.join(', ')})`);
+  ctx.log.info(`Namespaces this step touches: ${touched.join(', ')}`);
+  for (const namespace of touched) {
+    if (!(await cluster.kube.namespaceExists(cluster.context, namespace))) {
+      throw new UserError(
+        `Namespace "${namespace}" does not exist in context ${info.context} (server ${info.server}): is this ${cluster.env.label}'s cluster? ` +
+          `Check the environment's namespaces and kubeContext in .lendos/config.yaml. Nothing was changed.`,
+        'missing-namespace',
+      );
+    }
+  }
+  return { ...cluster, info, namespaces: touched };
+}
+
+/**
+ * The `prepare` of every mutating procedure step: assert the target, and in production ask for the environment's
+ * name (`production`, as configured — not the run-upgrade.sh argument `bxci`). Undefined when not confirmed.
+ */
+export async function confirmTarget(ctx: UpgradeStepContext, action: string, namespaces: readonly string[]): Promise<Target | undefined> {
+  const target = await assertTarget(ctx, await clusterOf(ctx), namespaces);
+  if (target.environment !== 'production') return target;
+  const message =
+    `${action} in ${target.env.label}: context ${target.info.context}, server ${target.info.server}, ` +
+    `namespaces ${target.namespaces.join(', ')}. Type "${target.env.name}" to go on.`;
+  const confirmed = await ctx.prompt.confirmTyped(message, target.env.name);
+  if (!confirmed) ctx.log.warn(`Not confirmed: nothing was changed in ${target.env.label}.`);
+  return confirmed ? target : undefined;
+}
+
+export function targetEvidence(target: Target): EventData {
+  return { context: target.info.context, server: target.info.server, namespaces: [...target.namespaces] };
+}
+
+/** The namespaces of the environment's services (the four the runbook scales). */
+export function serviceNamespaces(env: EnvironmentConfig): string[] {
+  return unique(env.services.map((s) => s.namespace));
+}
+
+/** Progress lines from watch callbacks, journalled one after another (in order) and awaited before the step ends. */
+export class ProgressLine {
+  private last = '';
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: UpgradeStepContext) {}
+
+  /** Journals `message` unless it is the one shown already. */
+  show(message: string, data?: EventData): void {
+    if (message === this.last) return;
+    this.last = message;
+    this.chain = this.chain.then(() => this.ctx.progress(message, data)).catch(() => undefined);
+  }
+
+  settled(): Promise<void> {
+    return this.chain;
+  }
+}
