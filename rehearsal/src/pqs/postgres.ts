@@ -150,7 +150,8 @@ async function clusterHome(worldDir: string, user: RunAs | undefined): Promise<{
     return { home, temporary: false };
   }
   // nobody cannot traverse the world folder (mode 0700, root's), so its cluster lives beside it.
-  const home = await mkdtemp(path.join(tmpdir(), 'lendos-pqs-'));
+  // TMPDIR may itself be a private folder (code-server's run folder is); /tmp is traversable by everyone.
+  const home = await mkdtemp(path.join(existsSync('/tmp') ? '/tmp' : tmpdir(), 'lendos-pqs-'));
   await chown(home, user.uid, user.gid);
   return { home, temporary: true };
 }
