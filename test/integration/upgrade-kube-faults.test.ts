@@ -140,7 +140,8 @@ describe('upgrade procedure, Kubernetes side: faults on the rehearsal world', fu
       return events.find((e) => e.type === 'step.progress' && e.message?.startsWith('Pods not starting'));
     });
     assert.match(stuck.message ?? '', /daml-upgrade-0-1-93-upload-dars-\w+: 0\/3 nodes are available: 3 Insufficient cpu/);
-    assert.ok(stages.lines('upload-dars').some((l) => l.startsWith('Pod not starting — ')), 'said in the stage log too');
+    // The stage log is batched (flushed every 50 ms), so the line may land just after the journal's progress event.
+    await waitFor('said in the stage log too', async () => stages.lines('upload-dars').find((l) => l.startsWith('Pod not starting — ')));
     stop.abort();
     const { result } = await running;
     assert.equal(result.status, 'cancelled');
