@@ -110,7 +110,7 @@ const baseline = median(times.Baseline.slice(0, runs));
 const mainKb = sizes['extension.js'];
 console.log('\nLendOS Release benchmarks');
 console.log(`  main bundle (minified)   ${mainKb.toFixed(1)} kB   budget ≤ ${BUDGET.bundleKb} kB   ${mainKb <= BUDGET.bundleKb ? 'within' : 'OVER'}`);
-for (const [file, kb] of Object.entries(sizes)) if (file !== 'extension.js') console.log(`    lazy ${file.padEnd(18)} ${kb.toFixed(1)} kB`);
+for (const [file, kb] of Object.entries(sizes)) if (file !== 'extension.js') console.log(`    ${file === 'cli.js' ? 'cli     ' : 'lazy    '}${file.padEnd(18)} ${kb.toFixed(1)} kB`);
 console.log(`  activation, median of ${times.LendOS.length} window loads   ${lendos.toFixed(1)} ms   budget ≤ ${BUDGET.activationMs} ms   ${lendos <= BUDGET.activationMs ? 'within' : 'OVER'}`);
 console.log(`    baseline extension (same host, same loads)   ${baseline.toFixed(1)} ms   ratio ${(lendos / baseline).toFixed(1)}×`);
 console.log(`    samples: ${times.LendOS.map((t) => t.toFixed(1)).join(', ')}`);
