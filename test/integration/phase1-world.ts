@@ -28,22 +28,14 @@ import {
   type AwsServer,
 } from '../../rehearsal/src/aws/index.js';
 import { cloneWorkspace, createRemotes } from '../../rehearsal/src/git/index.js';
+import { instantScenario } from './rehearsal/scenario-fixture.js';
 
 export const VERSION = '2025.4.0';
 export const REGION = 'us-east-1';
 const credentials = { accessKeyId: 'AKIAPHASE1TEST000001', secretAccessKey: 'phase1-test-secret' };
 
 export function scenario(faults: Fault[] = []): Scenario {
-  const durations = {
-    podReady: 1,
-    podTerminate: 1,
-    stage: 1,
-    snapshot: 1,
-    restore: 1,
-    argoSync: 1,
-    mainBuild: 1,
-  };
-  return { name: 'phase1-test', description: '', seed: 11, timeScale: 0.001, durations, faults };
+  return instantScenario('phase1-test', 11, faults);
 }
 
 export function git(cwd: string, ...args: string[]): string {

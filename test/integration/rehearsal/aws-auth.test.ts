@@ -17,21 +17,13 @@ import {
   writeAwsConfig,
   type AwsServer,
 } from '../../../rehearsal/src/aws/index.js';
+import { instantScenario } from './scenario-fixture.js';
 
 const credentials = { accessKeyId: 'AKIAREHEARSAL0000003', secretAccessKey: 'rehearsal-auth-secret' };
 const region = 'us-east-1';
 
-function scenario(faults: Fault[]): Scenario {
-  const durations = {
-    podReady: 1,
-    podTerminate: 1,
-    stage: 1,
-    snapshot: 1,
-    restore: 1,
-    argoSync: 1,
-    mainBuild: 1,
-  };
-  return { name: 'auth-test', description: '', seed: 3, timeScale: 0.001, durations, faults };
+function scenario(faults: Fault[] = []): Scenario {
+  return instantScenario('auth-test', 3, faults);
 }
 
 async function startWorld(faults: Fault[] = []): Promise<AwsServer> {

@@ -20,21 +20,13 @@ import {
   startAwsServer,
   type AwsServer,
 } from '../../../rehearsal/src/aws/index.js';
+import { instantScenario } from './scenario-fixture.js';
 
 const credentials = { accessKeyId: 'AKIAREHEARSAL0000001', secretAccessKey: 'rehearsal/secret+key' };
 const BACKEND = 'right-pedal/lendos-portal-backend';
 
-function scenario(faults: Fault[]): Scenario {
-  const durations = {
-    podReady: 1,
-    podTerminate: 1,
-    stage: 1,
-    snapshot: 1,
-    restore: 1,
-    argoSync: 1,
-    mainBuild: 1,
-  };
-  return { name: 'ecr-test', description: '', seed: 42, timeScale: 0.001, durations, faults };
+function scenario(faults: Fault[] = []): Scenario {
+  return instantScenario('ecr-test', 42, faults);
 }
 
 async function startWorld(faults: Fault[] = []) {

@@ -82,12 +82,4 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-export const UPGRADE_STAGES = [
-  'upload-dars',
-  'init-upgrade-coordinator',
-  'initialize-upgraders',
-  'upgrade-consent',
-  'upgrade',
-  'cleanup-upgraders',
-  'cleanup-coordinator',
-] as const;
+export { UPGRADE_STAGES } from '../../../src/core/runbook/types.js';
