@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, describe, it } from 'mocha';
-import { Phase1World, RemoteTemplate, VERSION, git, type WorldOptions } from './phase1-world.js';
+import { describe, it } from 'mocha';
+import { VERSION, git, usePhase1Worlds } from './phase1-world.js';
 
 const RELEASE = `release/${VERSION}`;
 
 describe('phase 1 git steps: refusals, adoption and resumption (real git)', function () {
   this.timeout(60_000);
-  const template = new RemoteTemplate();
-  const worlds: Phase1World[] = [];
-  const world = async (options?: WorldOptions) => {
-    const created = await Phase1World.create(template, options);
-    worlds.push(created);
-    return created;
-  };
-  before(() => template.create());
-  afterEach(async () => {
-    await Promise.all(worlds.splice(0).map((w) => w.close()));
-  });
-  after(() => template.remove());
+  const { world } = usePhase1Worlds();
 
   const hasRef = (cwd: string, ref: string) => {
     try {

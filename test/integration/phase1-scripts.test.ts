@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, describe, it } from 'mocha';
+import { describe, it } from 'mocha';
 import { writeScenarioFaults } from '../../rehearsal/src/git/index.js';
-import { Phase1World, RemoteTemplate, VERSION, git, type WorldOptions } from './phase1-world.js';
+import { Phase1World, VERSION, git, usePhase1Worlds } from './phase1-world.js';
 
 const UPGRADE = `upgrade/${VERSION}`;
 const RUNNER_TAG = 'v0.1.93.0.1.92.1-runner';
@@ -36,13 +36,7 @@ wait
 
 describe('phase 1 scripts and ECR: failures, cancellation and credentials (rehearsal world)', function () {
   this.timeout(90_000);
-  const template = new RemoteTemplate();
-  const worlds: Phase1World[] = [];
-  const world = async (options?: WorldOptions) => {
-    const created = await Phase1World.create(template, options);
-    worlds.push(created);
-    return created;
-  };
+  const { template, world } = usePhase1Worlds();
   const runThrough = async (w: Phase1World, steps: string[]) => {
     for (const step of steps) {
       const { result } = await w.run(step);
@@ -50,11 +44,6 @@ describe('phase 1 scripts and ECR: failures, cancellation and credentials (rehea
     }
   };
   const BRANCH_STEPS = ['prep.cut-release-branch', 'prep.bump-version'];
-  before(() => template.create());
-  afterEach(async () => {
-    await Promise.all(worlds.splice(0).map((w) => w.close()));
-  });
-  after(() => template.remove());
 
   it('fails 1.3 with the exit code 3 of generate-upgrade.sh, commits and pushes nothing, then resumes', async () => {
     const w = await world({ faults: [{ kind: 'script-fails', script: 'generate-upgrade', exitCode: 3 }] });

@@ -2,6 +2,7 @@
  * A rehearsal world for the Phase 1 step tests: the seeded lendos remote (a fresh copy per world), an engineer's clone,
  * the rehearsal ECR with AWS config files, and the engine (ReleaseService + StepRunner) over the real adapters.
  */
+import { after, afterEach, before } from 'mocha';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -217,4 +218,24 @@ export class Phase1World {
     await this.server.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Mocha hooks for a suite of Phase 1 worlds: one seeded remote template for the suite, and every world a test
+ * creates closed after that test.
+ */
+export function usePhase1Worlds(): { template: RemoteTemplate; world: (options?: WorldOptions) => Promise<Phase1World> } {
+  const template = new RemoteTemplate();
+  const worlds: Phase1World[] = [];
+  before(() => template.create());
+  afterEach(async () => {
+    await Promise.all(worlds.splice(0).map((w) => w.close()));
+  });
+  after(() => template.remove());
+  const world = async (options?: WorldOptions) => {
+    const created = await Phase1World.create(template, options);
+    worlds.push(created);
+    return created;
+  };
+  return { template, world };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { expectStatus } from './github-fixture.js';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,17 +62,6 @@ function pushBranch(ws: string, branch: string, from: string, files: Record<stri
   git(ws, 'add', '-A');
   git(ws, 'commit', '-qm', message);
   git(ws, 'push', '-q', '-u', 'origin', branch);
-}
-
-async function expectStatus(promise: Promise<unknown>, status: number): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    const failure = error as { status?: number; response?: { data?: Record<string, unknown> } };
-    assert.equal(failure.status, status);
-    return failure.response?.data ?? {};
-  }
-  assert.fail(`expected HTTP ${status}`);
 }
 
 describe('rehearsal GitHub: pull requests through Octokit', function () {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { expectStatus } from './github-fixture.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,17 +31,6 @@ function scenarioWith(faults: Fault[]): Scenario {
     durations: { podReady: 1, podTerminate: 1, stage: 1, snapshot: 1, restore: 1, argoSync: 1, mainBuild: 1_000 },
     faults,
   };
-}
-
-async function expectStatus(promise: Promise<unknown>, status: number): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    const failure = error as { status?: number; response?: { data?: Record<string, unknown> } };
-    assert.equal(failure.status, status);
-    return failure.response?.data ?? {};
-  }
-  assert.fail(`expected HTTP ${status}`);
 }
 
 describe('rehearsal GitHub: repositories, milestones and Actions through Octokit', function () {
