@@ -54,7 +54,7 @@ const SYMBOLS: Record<string, string> = {
 
 export async function statusCommand(ctx: CliContext, out: Output, opts: { release?: string; json: boolean }): Promise<void> {
   const version = await releaseVersion(ctx, opts.release);
-  if (!(await ctx.service.releases()).some((r) => r.version === version)) {
+  if (!(await ctx.service.versions()).includes(version)) {
     throw new UserError(`There is no release ${version} in ${ctx.root}: start it first (LendOS: Start Release… in VS Code).`);
   }
   const view = await ctx.service.view(version);

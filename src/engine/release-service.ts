@@ -99,6 +99,12 @@ export class ReleaseService {
     this.changed.fire(version);
   }
 
+  /** Versions that have a journal; cheap (no journal is read). */
+  versions(): Promise<string[]> {
+    return this.deps.store.list();
+  }
+
+  /** Every release with its progress (reads and folds each journal). */
   async releases(): Promise<ReleaseSummary[]> {
     const [versions, active] = await Promise.all([this.deps.store.list(), this.deps.store.activeRelease()]);
     const summaries = await Promise.all(

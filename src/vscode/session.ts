@@ -48,7 +48,7 @@ export class ReleaseSession implements vscode.Disposable {
   private async load(): Promise<void> {
     try {
       const active = await this.service.activeRelease();
-      this.hasReleases = (await this.service.releases()).length > 0;
+      this.hasReleases = (await this.service.versions()).length > 0;
       this.current = active ? await this.service.view(active) : undefined;
       for (const w of this.current?.warnings ?? []) this.log.warn(`Journal ${active}: ${w.message}`);
     } catch (error) {
