@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError, messageOf } from '../core/errors.js';
 import type { RehearsalWorld } from './step-ports.js';
+import { isRecord } from '../core/config/validate.js';
 
 /** A world.json that cannot be used. */
 export class WorldFileError extends UserError {
@@ -10,10 +11,6 @@ export class WorldFileError extends UserError {
     super(message, 'world-file');
     this.name = 'WorldFileError';
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const REQUIRED = [

@@ -1,10 +1,7 @@
 import { JOURNAL_EVENT_TYPES, type JournalEvent, type JournalWarning } from './types.js';
+import { isRecord } from '../config/validate.js';
 
 const TYPES = new Set<string>(JOURNAL_EVENT_TYPES);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Checks one decoded line; returns a reason when it is not a journal event. */
 function problemOf(value: unknown): string | null {
