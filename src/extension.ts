@@ -21,6 +21,7 @@ import { createStatusBar } from './vscode/status-bar.js';
 import { STEP_SCHEME, StepDocumentProvider } from './vscode/step-document.js';
 import { ReleaseTreeProvider } from './vscode/tree.js';
 import { StageChannels } from './vscode/stage-logs.js';
+import { StepTerminals } from './vscode/step-terminal.js';
 
 /** Loading the bundle ends here; the host may wait before calling activate, which is not ours to count. */
 const loadedAt = performance.now();
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const tree = new ReleaseTreeProvider(session);
   const docs = new StepDocumentProvider(session);
   const stages = new StageChannels();
+  const terminals = new StepTerminals(log);
   context.subscriptions.push(
     log,
     session,
@@ -63,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     vscode.workspace.registerTextDocumentContentProvider(STEP_SCHEME, docs),
     createStatusBar(session, () => config.worldFile),
     stages,
-    ...registerCommands({ session, runner, log, context, stages, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
+    terminals,
+    ...registerCommands({ session, runner, terminals, context, stages, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
   );
   // Watching files and reading settings and journals is not activation's work: it starts right after, and the
   // tree fills in when it is done.

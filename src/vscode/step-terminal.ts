@@ -12,6 +12,7 @@ export class StepTerminal implements LogSink, vscode.Disposable {
   private readonly writer = new vscode.EventEmitter<string>();
   private readonly buffered: string[] = [];
   private opened = false;
+  private closed = false;
   readonly terminal: vscode.Terminal;
 
   constructor(
@@ -26,9 +27,15 @@ export class StepTerminal implements LogSink, vscode.Disposable {
       },
       close: () => {
         this.opened = false;
+        this.closed = true;
       },
     };
     this.terminal = vscode.window.createTerminal({ name: title, pty, iconPath: new vscode.ThemeIcon('rocket') });
+  }
+
+  /** Whether the person closed the terminal (its panel is gone; a new run needs a new one). */
+  get isClosed(): boolean {
+    return this.closed || this.terminal.exitStatus !== undefined;
   }
 
   private write(text: string): void {
@@ -59,5 +66,42 @@ export class StepTerminal implements LogSink, vscode.Disposable {
 
   dispose(): void {
     this.writer.dispose();
+  }
+}
+
+/** One terminal per step, reused by its next runs (each run starts under a rule), until the person closes it. */
+export class StepTerminals implements vscode.Disposable {
+  private readonly terminals = new Map<string, StepTerminal>();
+  private readonly closing: vscode.Disposable;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.closing = vscode.window.onDidCloseTerminal((closed) => {
+      for (const [stepId, terminal] of this.terminals) {
+        if (terminal.terminal !== closed) continue;
+        terminal.dispose();
+        this.terminals.delete(stepId);
+      }
+    });
+  }
+
+  for(stepId: string, title: string): StepTerminal {
+    const existing = this.terminals.get(stepId);
+    if (existing && !existing.isClosed) {
+      existing.info(`── run again at ${new Date().toLocaleTimeString()} ──`);
+      return existing;
+    }
+    existing?.dispose();
+    const terminal = new StepTerminal(title, this.log);
+    this.terminals.set(stepId, terminal);
+    return terminal;
+  }
+
+  dispose(): void {
+    this.closing.dispose();
+    for (const terminal of this.terminals.values()) {
+      terminal.terminal.dispose();
+      terminal.dispose();
+    }
+    this.terminals.clear();
   }
 }

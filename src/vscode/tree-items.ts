@@ -44,10 +44,22 @@ function keyEvidence(evidence: Record<string, JsonValue>): string | undefined {
   return undefined;
 }
 
+const FAILED_STAGE_LINES = 5;
+
+/** The last log lines a failed upgrade stage journalled, newest last; none for anything else. */
+export function failedStageLines(planned: PlannedStep | undefined): string[] {
+  if (!planned?.step.stage || planned.status !== 'failed') return [];
+  const lines = planned.state.evidence.lastLines;
+  if (!Array.isArray(lines)) return [];
+  return lines.filter((line): line is string => typeof line === 'string' && line.trim() !== '').slice(-FAILED_STAGE_LINES);
+}
+
 export function stepDescription(planned: PlannedStep, now: Date): string {
   const parts = [planned.state.progress ?? statusLabel(planned.status)];
   const ms = durationOf(planned.state, now);
   if (ms !== undefined && planned.status !== 'skipped') parts.push(formatDuration(ms));
+  const pods = planned.state.evidence.pods;
+  if (planned.step.stage && planned.status === 'succeeded' && typeof pods === 'number') parts.push(`${pods} pod(s)`);
   const evidence = keyEvidence(planned.state.evidence);
   if (evidence) parts.push(evidence);
   if (planned.state.markedByHand && planned.status === 'succeeded') parts.push('by hand');
@@ -79,6 +91,9 @@ export function stepContextValue(planned: PlannedStep): string {
   if (planned.step.kind !== 'automated' && status !== 'succeeded' && status !== 'running') flags.push('canMarkDone');
   if (planned.step.optional && status !== 'skipped' && status !== 'running') flags.push('canSkip');
   if (status !== 'pending' && status !== 'running') flags.push('canReset');
-  if (planned.step.kind === 'automated' && status !== 'running' && planned.status !== 'blocked') flags.push('canRun');
+  const runnable = planned.step.kind === 'automated' && status !== 'running' && planned.status !== 'blocked';
+  // A stage runs alone through run-upgrade.sh --stage: its action is the rerun, not the procedure's Run.
+  if (runnable) flags.push(planned.step.stage ? 'canRunStage' : 'canRun');
+  if (planned.step.stage) flags.push('stage');
   return flags.join(' ');
 }

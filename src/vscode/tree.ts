@@ -4,14 +4,16 @@ import { aggregateStatus, progressOf, type PlannedStep } from '../core/plan.js';
 import type { GroupDef, PhaseDef } from '../core/runbook/types.js';
 import type { ReleaseView } from '../engine/release-service.js';
 import type { ReleaseSession } from './session.js';
-import { statusIcon, stepContextValue, stepDescription, stepTooltip } from './tree-items.js';
+import { failedStageLines, statusIcon, stepContextValue, stepDescription, stepTooltip } from './tree-items.js';
 
 export type ReleaseNode =
   | { readonly kind: 'release' }
   | { readonly kind: 'notice'; readonly text: string; readonly detail: string; readonly command?: string }
   | { readonly kind: 'phase'; readonly phase: PhaseDef }
   | { readonly kind: 'group'; readonly group: GroupDef }
-  | { readonly kind: 'step'; readonly stepId: string };
+  | { readonly kind: 'step'; readonly stepId: string }
+  /** One of the last log lines of a failed upgrade stage, under it. */
+  | { readonly kind: 'logLine'; readonly stepId: string; readonly index: number; readonly text: string };
 
 type Child = { kind: 'group'; group: GroupDef } | { kind: 'step'; stepId: string };
 
@@ -36,7 +38,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<ReleaseNode>
       case 'group':
         return childrenOf(view, (s) => s.step.group === node.group.id && !s.step.parent, false);
       case 'step':
-        return view.plan.filter((p) => p.step.parent === node.stepId).map((p) => ({ kind: 'step' as const, stepId: p.step.id }));
+        return stepChildren(view, node.stepId);
       default:
         return [];
     }
@@ -56,6 +58,8 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<ReleaseNode>
         return aggregateItem(view, `${node.group.section} ${node.group.title}`, `group:${node.group.id}`, view.plan.filter((p) => p.step.group === node.group.id), false);
       case 'step':
         return stepItem(view, node.stepId);
+      case 'logLine':
+        return logLineItem(view, node);
     }
   }
 
@@ -100,6 +104,24 @@ function childrenOf(view: ReleaseView, include: (p: PlannedStep) => boolean, wit
   return children;
 }
 
+/** A step's stages; under a failed stage, its last log lines (what `kubectl logs` would show first). */
+function stepChildren(view: ReleaseView, stepId: string): ReleaseNode[] {
+  const stages = view.plan.filter((p) => p.step.parent === stepId);
+  if (stages.length > 0) return stages.map((p) => ({ kind: 'step' as const, stepId: p.step.id }));
+  const planned = view.plan.find((p) => p.step.id === stepId);
+  return failedStageLines(planned).map((text, index) => ({ kind: 'logLine' as const, stepId, index, text }));
+}
+
+function logLineItem(view: ReleaseView, node: Extract<ReleaseNode, { kind: 'logLine' }>): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+  item.id = `${view.version}:log:${node.stepId}:${node.index}`;
+  item.iconPath = new vscode.ThemeIcon('output', new vscode.ThemeColor('testing.iconFailed'));
+  item.tooltip = node.text;
+  item.contextValue = 'logLine';
+  item.command = { command: 'lendos.showStageLog', title: 'Show Stage Log', arguments: [node.stepId] };
+  return item;
+}
+
 function releaseItem(view: ReleaseView): vscode.TreeItem {
   const core = view.plan.filter((p) => p.step.phase !== 'recovery' && p.step.phase !== 'dev');
   const { done, total } = progressOf(core);
@@ -137,14 +159,16 @@ function aggregateItem(view: ReleaseView, label: string, id: string, items: Plan
 function stepItem(view: ReleaseView, stepId: string): vscode.TreeItem {
   const planned = view.plan.find((p) => p.step.id === stepId);
   if (!planned) return new vscode.TreeItem(stepId);
-  const hasStages = view.plan.some((p) => p.step.parent === stepId);
+  const hasChildren = view.plan.some((p) => p.step.parent === stepId) || failedStageLines(planned).length > 0;
   const label = planned.step.stage ? planned.step.title : `${planned.step.section} ${planned.step.title}`;
-  const item = new vscode.TreeItem(label, hasStages ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = `${view.version}:step:${stepId}`;
   item.description = stepDescription(planned, new Date());
   item.tooltip = stepTooltip(planned);
   item.iconPath = statusIcon(planned.status, planned.step.kind === 'automated');
   item.contextValue = stepContextValue(planned);
-  item.command = { command: 'lendos.showStep', title: 'Show Step Guidance', arguments: [{ kind: 'step', stepId }] };
+  item.command = planned.step.stage
+    ? { command: 'lendos.showStageLog', title: 'Show Stage Log', arguments: [stepId] }
+    : { command: 'lendos.showStep', title: 'Show Step Guidance', arguments: [{ kind: 'step', stepId }] };
   return item;
 }

@@ -82,7 +82,7 @@ describe('3.1.3 RDS snapshot in production', function () {
     const { result } = await w.run(step, { prompt });
     assert.equal(result.status, 'cancelled', result.summary);
     assert.equal(prompt.typed.length, 1, result.summary);
-    assert.equal(prompt.typed[0]?.expected, 'production');
+    assert.equal(prompt.typed[0]?.expected, 'bxci');
     assert.match(prompt.typed[0]?.message ?? '', /canton-20241104-0324 in Production \(BXCI\), AWS account 739451022368/);
     assert.equal((await w.releaseSnapshots('canton-20241104-0324', 'bxci-prod/SREOperatorAccess')).length, 0);
     const confirmed = await w.run(step, { prompt: new TypedPrompt(true) });

@@ -127,7 +127,7 @@ describe('upgrade procedure, Kubernetes side: staging end to end on the rehearsa
     const { result, prompt } = await world.run('production.upgrade.scale-down', { typed: false });
     assert.equal(result.status, 'cancelled');
     assert.equal(prompt.typed.length, 1);
-    assert.equal(prompt.typed[0]?.expected, 'production');
+    assert.equal(prompt.typed[0]?.expected, 'bxci');
     assert.match(prompt.typed[0]?.message ?? '', /context bxci-prod\/SREOperatorAccess, server https:\/\/127\.0\.0\.1:\d+, namespaces pqs, daml-http-json, lendos-portal, signing-portal/);
     assert.equal(await world.replicas('lendos-portal', 'lendos-portal', 'production'), 2);
     assert.equal(await lease(world, 'production'), undefined, 'no lock taken');

@@ -189,3 +189,11 @@ function readPqs(base: PqsConfig, value: unknown, at: ProblemSink, path: string)
 function orBase<T>(value: T | undefined, base: T): T {
   return value === undefined ? base : value;
 }
+
+/**
+ * What a person types to confirm a change in the environment: the runbook's own name for it, the environment argument
+ * of run-upgrade.sh (`bxci` for production), else the configured name.
+ */
+export function confirmationName(env: Pick<EnvironmentConfig, 'name' | 'upgradeArgument'>): string {
+  return env.upgradeArgument ?? env.name;
+}

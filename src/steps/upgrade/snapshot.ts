@@ -3,6 +3,7 @@
  * through the API and waited for until `available`, with progress and no time limit. A snapshot of this release that
  * is available is adopted; one still being created is waited for, never doubled. Production asks for the typed name.
  */
+import { confirmationName } from '../../core/config/environment.js';
 import type { EnvironmentConfig } from '../../core/config/types.js';
 import { UserError } from '../../core/errors.js';
 import type { EventData } from '../../core/journal/types.js';
@@ -107,8 +108,8 @@ async function planSnapshot(ctx: UpgradeAwsContext): Promise<SnapshotPlan | unde
   const identity = await (await ctx.ports.identity(target.environment)).callerIdentity();
   const confirmed = await ctx.prompt.confirmTyped(
     `Create RDS snapshot ${name} of ${cluster} in ${target.env.label}, AWS account ${identity.account} (${identity.arn})? ` +
-      `Type "${target.env.name}" to confirm.`,
-    target.env.name,
+      `Type "${confirmationName(target.env)}" to confirm.`,
+    confirmationName(target.env),
   );
   return confirmed ? { kind: 'create', name, account: identity.account } : undefined;
 }

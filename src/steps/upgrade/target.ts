@@ -3,6 +3,7 @@
  * its cluster server and the namespaces it will touch; in production the person must type the environment's name.
  */
 import { UserError } from '../../core/errors.js';
+import { confirmationName } from '../../core/config/environment.js';
 import type { EnvironmentConfig } from '../../core/config/types.js';
 import type { EventData } from '../../core/journal/types.js';
 import type { UpgradeEnvironment } from '../../core/runbook/types.js';
@@ -62,15 +63,15 @@ export async function assertTarget(ctx: UpgradeStepContext, cluster: Cluster, na
 
 /**
  * The `prepare` of every mutating procedure step: assert the target, and in production ask for the environment's
- * name (`production`, as configured — not the run-upgrade.sh argument `bxci`). Undefined when not confirmed.
+ * name as the runbook writes it (`bxci`, the run-upgrade.sh argument). Undefined when not confirmed.
  */
 export async function confirmTarget(ctx: UpgradeStepContext, action: string, namespaces: readonly string[]): Promise<Target | undefined> {
   const target = await assertTarget(ctx, await clusterOf(ctx), namespaces);
   if (target.environment !== 'production') return target;
   const message =
     `${action} in ${target.env.label}: context ${target.info.context}, server ${target.info.server}, ` +
-    `namespaces ${target.namespaces.join(', ')}. Type "${target.env.name}" to go on.`;
-  const confirmed = await ctx.prompt.confirmTyped(message, target.env.name);
+    `namespaces ${target.namespaces.join(', ')}. Type "${confirmationName(target.env)}" to go on.`;
+  const confirmed = await ctx.prompt.confirmTyped(message, confirmationName(target.env));
   if (!confirmed) ctx.log.warn(`Not confirmed: nothing was changed in ${target.env.label}.`);
   return confirmed ? target : undefined;
 }

@@ -2,8 +2,9 @@
 import * as vscode from 'vscode';
 import type { StepRunner } from '../../engine/step-runner.js';
 import type { ReleaseSession } from '../session.js';
-import { runStep, runUpgradeStage } from './run.js';
+import { runStep, runUpgradeStage, showStageLog } from './run.js';
 import type { StageChannels } from '../stage-logs.js';
+import type { StepTerminals } from '../step-terminal.js';
 import { startRehearsal, stopRehearsal } from './rehearsal.js';
 import { refresh, showJournal, startRelease, switchRelease } from './release.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
@@ -11,7 +12,7 @@ import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from 
 export interface CommandDeps {
   readonly session: ReleaseSession;
   readonly runner: StepRunner;
-  readonly log: vscode.LogOutputChannel;
+  readonly terminals: StepTerminals;
   readonly context: vscode.ExtensionContext;
   readonly stages: StageChannels;
   readonly journalPath: (version: string) => string;
@@ -31,8 +32,9 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.openRunbookSection': openRunbookSection(session, deps.runbookPath),
     'lendos.showJournal': showJournal(session, deps.journalPath),
     'lendos.refresh': refresh(session),
-    'lendos.runStep': runStep(session, deps.runner, deps.log, deps.stages),
-    'lendos.runUpgradeStage': runUpgradeStage(session, runStep(session, deps.runner, deps.log, deps.stages)),
+    'lendos.runStep': runStep(session, deps.runner, deps.terminals, deps.stages),
+    'lendos.runUpgradeStage': runUpgradeStage(session, runStep(session, deps.runner, deps.terminals, deps.stages)),
+    'lendos.showStageLog': showStageLog(session, deps.stages),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),
   };

@@ -1,16 +1,19 @@
 /** Run Step: an automated step, with progress, cancellation and its live output in a terminal. */
 import * as vscode from 'vscode';
+import { UserError } from '../../core/errors.js';
+import type { PlannedStep } from '../../core/plan.js';
+import type { UpgradeStage } from '../../core/runbook/types.js';
 import type { StepRunner } from '../../engine/step-runner.js';
 import { scriptedPrompt, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
 import { vscodePrompt } from '../prompt.js';
-import type { UpgradeStage } from '../../core/runbook/types.js';
 import type { ReleaseSession } from '../session.js';
 import type { StageChannels } from '../stage-logs.js';
-import { StepTerminal } from '../step-terminal.js';
+import type { StepTerminals } from '../step-terminal.js';
+import { statusLabel } from '../tree-items.js';
 import type { ReleaseNode } from '../tree.js';
 import { report, requireActive, resolveStep, type CommandResult } from './shared.js';
 
-export function runStep(session: ReleaseSession, runner: StepRunner, log: vscode.LogOutputChannel, stages: StageChannels) {
+export function runStep(session: ReleaseSession, runner: StepRunner, terminals: StepTerminals, stages: StageChannels) {
   /** `answers`: run without asking, as `lendos run --yes` does (for scripts, tasks and tests). */
   return (arg?: ReleaseNode | string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> =>
     report(async () => {
@@ -18,7 +21,7 @@ export function runStep(session: ReleaseSession, runner: StepRunner, log: vscode
       if (!planned) return undefined;
       const version = requireActive(session).version;
       const { step } = planned;
-      const terminal = new StepTerminal(`LendOS ${step.section} ${step.title}`, log);
+      const terminal = terminals.for(step.id, `LendOS ${step.section} ${step.title}`);
       terminal.terminal.show(true);
       terminal.info(`${step.section} ${step.title} — release ${version}`);
       const result = await vscode.window.withProgress(
@@ -48,22 +51,55 @@ export function runStep(session: ReleaseSession, runner: StepRunner, log: vscode
     });
 }
 
-/** Run Upgrade Stage: the seven stages of an environment with their states; reruns the one picked (`--stage`). */
+const STAGE_ICONS: Record<string, string> = { failed: '$(error)', succeeded: '$(pass-filled)', running: '$(sync~spin)', cancelled: '$(circle-slash)' };
+
+function stagePickItems(stages: readonly PlannedStep[]): (vscode.QuickPickItem & { id?: string })[] {
+  const items: (vscode.QuickPickItem & { id?: string })[] = [];
+  for (const environment of new Set(stages.map((p) => p.step.environment))) {
+    items.push({ label: environment ?? '', kind: vscode.QuickPickItemKind.Separator });
+    for (const p of stages.filter((s) => s.step.environment === environment)) {
+      items.push({
+        label: `${STAGE_ICONS[p.status] ?? '$(circle-large-outline)'} ${p.step.stage}`,
+        description: `${environment} · ${p.state.progress ?? statusLabel(p.status)}`,
+        detail: p.state.message?.split('\n')[0] ?? p.step.guidance.split('\n')[0],
+        id: p.step.id,
+      });
+    }
+  }
+  return items;
+}
+
+/** Run Upgrade Stage: the seven stages of each environment with their states; reruns the one picked (`--stage`). */
 export function runUpgradeStage(session: ReleaseSession, run: ReturnType<typeof runStep>) {
-  return async (arg?: string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> => {
-    if (typeof arg === 'string') return run(arg, answers);
+  return async (arg?: ReleaseNode | string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> => {
+    const stepId = typeof arg === 'string' ? arg : arg?.kind === 'step' ? arg.stepId : undefined;
+    if (stepId) return run(stepId, answers);
     const view = session.view;
     if (!view) return run(undefined);
     const stages = view.plan.filter((p) => p.step.stage && p.step.kind === 'automated');
-    const picked = await vscode.window.showQuickPick(
-      stages.map((p) => ({
-        label: `${p.step.environment} · ${p.step.stage}`,
-        description: p.status,
-        detail: p.state.message ?? p.step.guidance.split('\n')[0],
-        id: p.step.id,
-      })),
-      { title: 'LendOS: Run Upgrade Stage', placeHolder: 'Rerun which stage? (run-upgrade.sh --stage <stage>)' },
-    );
-    return picked ? run(picked.id, answers) : { ok: true, value: undefined };
+    // A failed stage is the usual reason to be here: its environment comes first.
+    const failedFirst = [...stages].sort((a, b) => Number(b.status === 'failed') - Number(a.status === 'failed'));
+    const firstEnvironment = failedFirst[0]?.step.environment;
+    const ordered = [...stages.filter((p) => p.step.environment === firstEnvironment), ...stages.filter((p) => p.step.environment !== firstEnvironment)];
+    const picked = await vscode.window.showQuickPick(stagePickItems(ordered), {
+      title: 'LendOS: Run Upgrade Stage',
+      placeHolder: 'Rerun which stage? (run-upgrade.sh --stage <stage>)',
+      matchOnDescription: true,
+    });
+    return picked?.id ? run(picked.id, answers) : { ok: true, value: undefined };
   };
+}
+
+/** Show Stage Log: the stage's output channel, where its pods' logs stream live. */
+export function showStageLog(session: ReleaseSession, stages: StageChannels) {
+  return (arg?: ReleaseNode | string): Promise<CommandResult<string | undefined>> =>
+    report(async () => {
+      const planned = await resolveStep(session, arg, 'Show the log of which stage?', (p) => Boolean(p.step.stage));
+      if (!planned) return undefined;
+      const { stage, environment } = planned.step;
+      if (!stage || !environment) throw new UserError(`${planned.step.title} is not an upgrade stage: its output is in its terminal and the LendOS log.`);
+      const channel = stages.channel(environment, stage);
+      channel.show(true);
+      return channel.name;
+    });
 }

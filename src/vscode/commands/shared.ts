@@ -32,7 +32,7 @@ export async function resolveStep(
   filter: (p: PlannedStep) => boolean,
 ): Promise<PlannedStep | undefined> {
   const view = requireActive(session);
-  const id = typeof arg === 'string' ? arg : arg?.kind === 'step' ? arg.stepId : undefined;
+  const id = typeof arg === 'string' ? arg : arg && 'stepId' in arg ? arg.stepId : undefined;
   if (id) {
     const planned = view.plan.find((p) => p.step.id === id);
     if (!planned) throw new UserError(`There is no step "${id}" in release ${view.version}.`);
