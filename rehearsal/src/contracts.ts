@@ -99,6 +99,27 @@ export interface EcrRegistry {
   repositories(): string[];
 }
 
+/** A Secret a cluster holds from the start; `stringData` ends up base64 in `data`, as the API server stores it. */
+export interface SeedSecret {
+  namespace: string;
+  name: string;
+  stringData: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
+/** A stage Job of the daml-upgrade chart whose pods all succeeded, reported before the Job is marked Complete. */
+export interface StageSucceeded {
+  cluster: ClusterName;
+  stage: UpgradeStage;
+  /** The Job's `io.lendos.app/current-version` label: the DAML version the upgrade moves to. */
+  toVersion?: string;
+  namespace: string;
+  job: string;
+}
+
+/** Work that lands with a succeeded stage (PQS following the upgrade); the Job completes once it settles. */
+export type StageSucceededHook = (event: StageSucceeded) => Promise<void>;
+
 /** Reads `{ service image key → tag }` from the workloads repository's values-tags file of a cluster (main branch). */
 export type ValuesTagsReader = (cluster: ClusterName) => Promise<Record<string, string>>;
 
@@ -120,6 +141,8 @@ export interface WorldDescription {
     credentials: AwsCredentials;
   };
   github: { apiUrl: string; token: string; owner: string };
+  /** Each environment's frontend URLs (lendos-portal, then signing-portal): 200 while the portal has a ready pod, else 503. */
+  urls: Record<ClusterName, string[]>;
   /** PQS (PostgreSQL) per cluster; absent when the machine has no PostgreSQL binaries. */
   pqs?: Record<ClusterName, { url: string }>;
   remotes: { lendos: string; workloads: string };

@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createEcrRegistry, startAwsServer, WORLD_REGION, writeAwsConfig, type AwsServer } from './aws/index.js';
 import { createClock } from './clock.js';
-import type { AwsCredentials, ClusterName, EcrRegistry, Scenario, WorldClock, WorldDescription } from './contracts.js';
+import type { AwsCredentials, ClusterName, EcrRegistry, Scenario, SeedSecret, WorldClock, WorldDescription } from './contracts.js';
+import { startFrontends, type FrontendServer } from './frontends.js';
 import { cloneWorkspace, createRemotes, readValuesTags, type Remotes } from './git/index.js';
 import { startGitHubServer, type RunningGitHubServer } from './github/index.js';
 import { startKubeCluster, writeKubeconfig, type KubeCluster } from './kube/index.js';
-import { pqsUnavailable, startPqs, type PqsServer } from './pqs/index.js';
+import { followUpgrades, PQS_CONNECTION_SECRET, pqsUnavailable, startPqs, type PqsServer } from './pqs/index.js';
 import { loadScenario } from './scenario.js';
 import { prepareWorldDir, writeMarker } from './world-dir.js';
 import { worldEnvironment, writeWorkspaceSettings, writeWorldFiles } from './world-files.js';
@@ -27,6 +28,8 @@ export interface WorldPorts {
   production?: number;
   aws?: number;
   github?: number;
+  /** The portals' frontend server (world.json `urls`). */
+  frontends?: number;
 }
 
 export interface WorldOptions {
@@ -53,6 +56,8 @@ export interface World {
   readonly github: RunningGitHubServer;
   readonly ecr: EcrRegistry;
   readonly remotes: Remotes;
+  /** The portals' frontend URLs, answering from each cluster's pods. */
+  readonly frontends: FrontendServer;
   /** PQS's PostgreSQL, one database per cluster; absent when PostgreSQL is not installed (the world says so). */
   readonly pqs?: PqsServer;
   /** Closes every server (idempotent); the folder stays for inspection and may be reused by the next world. */
@@ -107,6 +112,7 @@ interface Parts {
   remotes: Remotes;
   clusters: Record<ClusterName, KubeCluster>;
   github: RunningGitHubServer;
+  frontends: FrontendServer;
   pqs?: PqsServer;
 }
 
@@ -118,6 +124,37 @@ async function startWorldPqs(scenario: Scenario, dir: string, log: (line: string
     return undefined;
   }
   return startPqs({ dir, seed: scenario.seed });
+}
+
+/** The Secret through which a cluster names its PQS, as the release reads it. */
+function pqsSecret(pqs: PqsServer, cluster: ClusterName): SeedSecret {
+  const { namespace, name, key } = PQS_CONNECTION_SECRET;
+  return { namespace, name, labels: { app: 'pqs' }, stringData: { [key]: pqs.urls[cluster] } };
+}
+
+interface ClusterInputs {
+  clock: WorldClock;
+  scenario: Scenario;
+  secrets: Secrets;
+  ports: WorldPorts;
+  remotes: Remotes;
+  pqs?: PqsServer;
+  log: (line: string) => void;
+}
+
+function startCluster(name: ClusterName, inputs: ClusterInputs): Promise<KubeCluster> {
+  const { pqs } = inputs;
+  return startKubeCluster({
+    name,
+    token: inputs.secrets.kube[name],
+    clock: inputs.clock,
+    scenario: inputs.scenario,
+    valuesTags: (c) => readValuesTags(inputs.remotes.workloads, c),
+    port: inputs.ports[name] ?? 0,
+    workloadsRepoUrl: `https://github.com/${GITHUB_OWNER}/lendos-eks-workloads`,
+    secrets: pqs ? [pqsSecret(pqs, name)] : [],
+    onStageSucceeded: pqs ? followUpgrades(pqs.urls, inputs.log) : undefined,
+  });
 }
 
 async function startParts(
@@ -135,26 +172,19 @@ async function startParts(
     createRemotes(path.join(dir, 'remotes'), { clock, scenario }),
     startWorldPqs(scenario, dir, log).then((s) => s && closers.add(s)),
   ]);
-  const cluster = (name: ClusterName) =>
-    startKubeCluster({
-      name,
-      token: secrets.kube[name],
-      clock,
-      scenario,
-      valuesTags: (c) => readValuesTags(remotes.workloads, c),
-      port: ports[name] ?? 0,
-      workloadsRepoUrl: `https://github.com/${GITHUB_OWNER}/lendos-eks-workloads`,
-    }).then((s) => closers.add(s));
+  const inputs: ClusterInputs = { clock, scenario, secrets, ports, remotes, pqs, log };
   const [staging, production, github] = await settleAll<[KubeCluster, KubeCluster, RunningGitHubServer, void, void]>([
-    cluster('staging'),
-    cluster('production'),
+    startCluster('staging', inputs).then((s) => closers.add(s)),
+    startCluster('production', inputs).then((s) => closers.add(s)),
     startGitHubServer({ clock, scenario, token: secrets.github, owner: GITHUB_OWNER, remotes, ecr, port: ports.github ?? 0 }).then((s) =>
       closers.add(s),
     ),
     cloneWorkspace(remotes.lendos, path.join(dir, 'workspace', 'lendos'), { scenario }),
     cloneWorkspace(remotes.workloads, path.join(dir, 'workspace', 'lendos-eks-workloads'), { scenario }),
   ]);
-  return { clock, ecr, aws, remotes, clusters: { staging, production }, github, pqs };
+  const clusters = { staging, production };
+  const frontends = closers.add(await startFrontends({ clusters, port: ports.frontends ?? 0 }));
+  return { clock, ecr, aws, remotes, clusters, github, frontends, pqs };
 }
 
 /** Writes the kubeconfig and AWS files, and returns the world's description (without its `env`, derived from it). */
@@ -185,6 +215,7 @@ async function describe(scenario: Scenario, dir: string, secrets: Secrets, parts
       credentials: secrets.aws,
     },
     github: { apiUrl: parts.github.url, token: secrets.github, owner: GITHUB_OWNER },
+    urls: { staging: [...parts.frontends.urls.staging], production: [...parts.frontends.urls.production] },
     ...(parts.pqs ? { pqs: { staging: { url: parts.pqs.urls.staging }, production: { url: parts.pqs.urls.production } } } : {}),
     remotes: { ...parts.remotes },
     workspace: { lendos: path.join(dir, 'workspace', 'lendos'), workloads: path.join(dir, 'workspace', 'lendos-eks-workloads') },

@@ -1,5 +1,6 @@
 import type { ClusterContext } from './context.js';
 import { groupVersion, type ResourceType } from './resources.js';
+import { admitSecret } from './secrets.js';
 import { Resources } from './store.js';
 import { badRequest, invalid, isRecord, KubeError, notFound, type KubeObject } from './types.js';
 
@@ -119,6 +120,7 @@ export function admitCreate(context: ClusterContext, type: ResourceType, object:
   if (type.key === Resources.deployments) problems = admitDeployment(object);
   else if (type.key === Resources.jobs) problems = admitJob(object);
   else if (type.key === Resources.pods) problems = containerProblems(record(object['spec']), 'spec');
+  else if (type.key === Resources.secrets) problems = admitSecret(object);
   else if (type.key === Resources.namespaces) object['status'] = { phase: 'Active' };
   if (type.key === Resources.applications) object.metadata.generation = 1;
   if (problems.length > 0) throw invalid(type.kind, object.metadata.name, problems);
@@ -137,6 +139,10 @@ export function admitUpdate(type: ResourceType, existing: KubeObject, object: Ku
     throw invalid('Job', existing.metadata.name, ['spec.template: Invalid value: field is immutable']);
   }
   if (type.key === Resources.pods) checkPodUpdate(existing, next);
+  if (type.key === Resources.secrets) {
+    const problems = admitSecret(next, existing);
+    if (problems.length > 0) throw invalid('Secret', existing.metadata.name, problems);
+  }
   return next;
 }
 

@@ -1,4 +1,4 @@
-import type { ClusterName, Scenario, ValuesTagsReader, WorldClock } from '../contracts.js';
+import type { ClusterName, Scenario, StageSucceededHook, ValuesTagsReader, WorldClock } from '../contracts.js';
 import type { EventRecorder } from './controllers/events.js';
 import type { PodRuntime } from './controllers/pods.js';
 import type { LogStore } from './logs.js';
@@ -30,12 +30,17 @@ export class Lifecycle {
     setImmediate(() => void this.run(action));
   }
 
+  /** Records a controller error (bounded), for `stats().failures`. */
+  fail(error: unknown): void {
+    if (this.failures.length < 100) this.failures.push(error instanceof Error ? error.stack ?? error.message : String(error));
+  }
+
   private async run(action: () => void | Promise<void>): Promise<void> {
     if (this.stoppedFlag) return;
     try {
       await action();
     } catch (error) {
-      if (this.failures.length < 100) this.failures.push(error instanceof Error ? error.stack ?? error.message : String(error));
+      this.fail(error);
     }
   }
 }
@@ -56,4 +61,6 @@ export interface ClusterContext {
   initialDamlVersion: string;
   /** Closers of the open watch streams. */
   watches: Set<() => void>;
+  /** The world's work for a succeeded stage, awaited before its Job completes. */
+  onStageSucceeded?: StageSucceededHook;
 }

@@ -1,4 +1,4 @@
-import type { ClusterName, RunningServer, Scenario, ValuesTagsReader, WorldClock } from '../contracts.js';
+import type { ClusterName, RunningServer, Scenario, SeedSecret, StageSucceededHook, ValuesTagsReader, WorldClock } from '../contracts.js';
 import { Lifecycle, type ClusterContext } from './context.js';
 import { ArgoController } from './controllers/argo.js';
 import { DeploymentController } from './controllers/deployments.js';
@@ -32,6 +32,10 @@ export interface KubeClusterOptions {
   imageRepositoryPrefix?: string;
   /** The Argo CD applications' source repository. */
   workloadsRepoUrl?: string;
+  /** Secrets the cluster holds from the start (the world's `pqs/pqs-postgres`). */
+  secrets?: readonly SeedSecret[];
+  /** Awaited when a stage Job's pods all succeeded, before the Job is marked Complete; its failures are the hook's to report. */
+  onStageSucceeded?: StageSucceededHook;
 }
 
 /** Read access to the cluster's objects, by resource key (see `Resources`). */
@@ -74,6 +78,7 @@ function buildContext(options: KubeClusterOptions): ClusterContext {
   return {
     name: options.name, clock: options.clock, scenario: options.scenario, valuesTags: options.valuesTags,
     store, names, logs, lifecycle, events, pods, initialDamlVersion: options.initialDamlVersion ?? '0.1.92', watches: new Set(),
+    onStageSucceeded: options.onStageSucceeded,
   };
 }
 
@@ -85,6 +90,7 @@ export async function startKubeCluster(options: KubeClusterOptions): Promise<Kub
     imageRepositoryPrefix: options.imageRepositoryPrefix ?? '381492038457.dkr.ecr.us-east-1.amazonaws.com/right-pedal',
     workloadsRepoUrl: options.workloadsRepoUrl ?? 'https://github.com/rplendos/lendos-eks-workloads',
     values,
+    secrets: options.secrets,
   });
   const stops = [
     new DeploymentController(context).start(seededAt),

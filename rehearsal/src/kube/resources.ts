@@ -59,6 +59,9 @@ export const resourceTypes: ResourceType[] = [
     fieldLabels: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
   }),
   resource({
+    group: '', version: 'v1', plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true, fieldLabels: ['type'],
+  }),
+  resource({
     group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true,
     shortNames: ['deploy'], categories: ['all'],
     subresources: [

@@ -1,5 +1,7 @@
+import type { SeedSecret } from '../contracts.js';
 import type { ClusterContext } from './context.js';
 import { applicationObject, argoApps, hasSelfHeal, imageKeyOf, tagFor } from './controllers/argo-apps.js';
+import { admitSecret } from './secrets.js';
 import { Resources } from './store.js';
 import type { KubeObject } from './types.js';
 
@@ -12,6 +14,7 @@ export interface SeedOptions {
   workloadsRepoUrl: string;
   /** The tags in the cluster's values-tags file at start. */
   values: Record<string, string>;
+  secrets?: readonly SeedSecret[];
 }
 
 const namespaces = [
@@ -70,7 +73,18 @@ function deploymentObject(context: ClusterContext, spec: (typeof deployments)[nu
   };
 }
 
-/** The LendOS-shaped cluster of the runbook: namespaces, the eight deployments, and the Argo CD applications. */
+function secretObject(context: ClusterContext, secret: SeedSecret, createdAt: string): KubeObject {
+  const object: KubeObject = {
+    apiVersion: 'v1', kind: 'Secret',
+    metadata: { ...meta(context, secret.name, secret.namespace, createdAt), ...(secret.labels ? { labels: { ...secret.labels } } : {}) },
+    type: 'Opaque',
+    stringData: { ...secret.stringData },
+  };
+  admitSecret(object);
+  return object;
+}
+
+/** The LendOS-shaped cluster of the runbook: namespaces, the given secrets, the eight deployments, the Argo CD applications. */
 export function seedCluster(context: ClusterContext, options: SeedOptions): string {
   const createdAt = new Date(context.clock.now().getTime() - seededAgoMs).toISOString();
   for (const name of namespaces) {
@@ -81,6 +95,7 @@ export function seedCluster(context: ClusterContext, options: SeedOptions): stri
       status: { phase: 'Active' },
     });
   }
+  for (const secret of options.secrets ?? []) context.store.create(Resources.secrets, secretObject(context, secret, createdAt));
   for (const spec of deployments) context.store.create(Resources.deployments, deploymentObject(context, spec, options, createdAt));
   for (const app of argoApps) {
     const selfHeal = hasSelfHeal(context.scenario.faults, app.name, context.name);

@@ -20,6 +20,7 @@ export const Resources = {
   namespaces: 'namespaces',
   pods: 'pods',
   events: 'events',
+  secrets: 'secrets',
   deployments: 'deployments.apps',
   replicaSets: 'replicasets.apps',
   jobs: 'jobs.batch',

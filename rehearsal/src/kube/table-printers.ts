@@ -214,6 +214,11 @@ const eventPrinter: Printer = {
   },
 };
 
+const secretPrinter: Printer = {
+  columns: [nameColumn, column('Type', 'string', 'The type of the secret'), column('Data', 'integer', 'The number of entries in the secret'), ageColumn],
+  cells: (secret, now) => [secret.metadata.name, String(secret['type'] ?? ''), Object.keys(record(secret['data'])).length, age(secret, now)],
+};
+
 const leasePrinter: Printer = {
   columns: [nameColumn, column('Holder', 'string', 'The holder of the lease.'), ageColumn],
   cells: (lease, now) => [lease.metadata.name, String(record(lease['spec'])['holderIdentity'] ?? ''), age(lease, now)],
@@ -244,6 +249,7 @@ const printers: Record<string, Printer> = {
   'jobs.batch': jobPrinter,
   namespaces: namespacePrinter,
   events: eventPrinter,
+  secrets: secretPrinter,
   'leases.coordination.k8s.io': leasePrinter,
   'applications.argoproj.io': applicationPrinter,
 };

@@ -10,10 +10,14 @@ import { PQS_SCHEMA_SQL } from './schema.js';
 import { seedLedger } from './seed.js';
 
 export { applyUpgrade, type UpgradeResult } from './upgrade.js';
+export { followUpgrades } from './follow.js';
 export { DEPLOYED_VERSION, MODEL_PACKAGE, PQS_TEMPLATES, seededCounts } from './seed.js';
 export { findPostgresBin } from './postgres.js';
 
 const CLUSTERS: readonly ClusterName[] = ['staging', 'production'];
+/** Where each cluster keeps its PQS connection URL, as the release reads it: Secret `pqs/pqs-postgres`, key `connection`. */
+export const PQS_CONNECTION_SECRET = { namespace: 'pqs', name: 'pqs-postgres', key: 'connection' } as const;
+
 /** The role PQS's readers log in as (the release reads through it too). */
 const READER = 'pqs';
 

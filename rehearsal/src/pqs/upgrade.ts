@@ -16,7 +16,8 @@ const DAML_VERSION = /^\d+\.\d+\.\d+$/;
 /** Moves every active contract of `packageName` to `toVersion`; idempotent, so a rerun stage moves nothing twice. */
 export async function applyUpgrade(url: string, toVersion: string, packageName = MODEL_PACKAGE): Promise<UpgradeResult> {
   if (!DAML_VERSION.test(toVersion)) throw new Error(`"${toVersion}" is not a DAML package version such as 0.1.93`);
-  const db = new pg.Client({ connectionString: url, application_name: 'rehearsal-upgrade' });
+  // Bounded, because a succeeded upgrade Job waits for this before it completes.
+  const db = new pg.Client({ connectionString: url, application_name: 'rehearsal-upgrade', connectionTimeoutMillis: 10_000, statement_timeout: 60_000 });
   await db.connect();
   try {
     await db.query('begin');

@@ -30,6 +30,8 @@ export class JobController {
   private readonly plans = new Map<string, JobPlan>();
   private readonly runsPerStage = new Map<string, number>();
   private readonly pending = new Set<string>();
+  /** Job uid → where the world's stage hook is: awaited before the Job may complete. */
+  private readonly hooks = new Map<string, 'running' | 'settled'>();
 
   constructor(private readonly context: ClusterContext) {}
 
@@ -97,7 +99,7 @@ export class JobController {
     const target = typeof spec['completions'] === 'number' ? spec['completions'] : parallelism;
     const backoffLimit = typeof spec['backoffLimit'] === 'number' ? spec['backoffLimit'] : 6;
     if (counts.failed > backoffLimit) return finishJob(this.context, job, counts, { failed: 'BackoffLimitExceeded' });
-    if (counts.succeeded >= target) return finishJob(this.context, job, counts, {});
+    if (counts.succeeded >= target) return this.complete(job, counts);
     const missing = Math.min(parallelism, target - counts.succeeded) - counts.active;
     for (let i = 0; i < missing; i += 1) {
       this.createPod(job, counts.succeeded + counts.active + i, target);
@@ -105,6 +107,27 @@ export class JobController {
     }
     if (!record(job['status'])['startTime']) this.scheduleDeadline(job, spec);
     writeJobStatus(this.context, job, counts);
+  }
+
+  /** Marks the Job Complete once the world's hook for its stage settled: a stage's work lands before the Job says done. */
+  private complete(job: KubeObject, counts: JobCounts): void {
+    const uid = job.metadata.uid;
+    const hook = this.context.onStageSucceeded;
+    const stage = stages.find((s) => s === labelOf(job, stageLabel));
+    const state = this.hooks.get(uid);
+    if (!hook || !stage || state === 'settled') {
+      this.hooks.delete(uid);
+      return finishJob(this.context, job, counts, {});
+    }
+    if (state === 'running') return;
+    this.hooks.set(uid, 'running');
+    const event = { cluster: this.context.name, stage, toVersion: labelOf(job, versionLabel), namespace: job.metadata.namespace ?? 'default', job: job.metadata.name };
+    void hook(event)
+      .catch((error: unknown) => this.context.lifecycle.fail(error))
+      .finally(() => {
+        this.hooks.set(uid, 'settled');
+        this.enqueue(job);
+      });
   }
 
   private scheduleDeadline(job: KubeObject, spec: Record<string, unknown>): void {
