@@ -21,6 +21,8 @@ export interface RehearsalWorld {
     readonly credentialsFile: string;
   };
   readonly pqs?: Partial<Record<string, { readonly url: string }>>;
+  /** The world's frontend URLs per environment (lendos-portal, then signing-portal). */
+  readonly urls?: Partial<Record<string, readonly string[]>>;
   /** KUBECONFIG, AWS_*, GITHUB_*, LENDOS_PQS_URL_* for child processes. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -34,6 +36,7 @@ export function createStepPorts(
   actor: () => Promise<string>,
 ): StepPorts {
   const env = (name: 'staging' | 'production') => config().environments[name];
+  const kube = lazyKube(() => ({ kubeconfig: world()?.kubeconfig ?? config().kubeconfig }));
   return {
     workspaceRoot: root,
     git: new GitCli(),
@@ -47,10 +50,10 @@ export function createStepPorts(
         ...(w ? { endpoint: w.aws.ecrEndpoint, configFile: w.aws.configFile, credentialsFile: w.aws.credentialsFile } : {}),
       };
     }),
-    kube: lazyKube(() => ({ kubeconfig: world()?.kubeconfig ?? config().kubeconfig })),
+    kube,
     rds: (name) => lazyRds(() => environmentAwsOptions(env(name), 'rds', world()?.aws))(),
     identity: (name) => lazyAwsIdentity(() => environmentAwsOptions(env(name), 'sts', world()?.aws))(),
-    pqs: (name) => lazyPqs(() => pqsOptionsFor(env(name), world()))(),
+    pqs: (name) => lazyPqs(() => pqsOptionsFor(env(name), world(), async (...at) => (await kube()).readSecret(...at)))(),
     http: new FetchHttpProbe(),
     actor,
     host: os.hostname(),

@@ -7,6 +7,7 @@ import { FileJournalStore } from '../adapters/journal-file.js';
 import { createStepPorts, type RehearsalWorld } from '../adapters/step-ports.js';
 import { loadWorldFile } from '../adapters/world-file.js';
 import { GitWorkspaceRepo } from '../adapters/workspace-repo.js';
+import { withRehearsalUrls } from '../core/config/environment.js';
 import { resolveConfig } from '../core/config/resolve.js';
 import type { ConfigProblem, LendosConfig } from '../core/config/types.js';
 import { LazyExecutorRegistry } from '../engine/registry.js';
@@ -40,6 +41,7 @@ export async function createContext(workspace: string | undefined, worldFile?: s
   const root = findWorkspaceRoot(workspace ?? (world && !workspace ? world.workspace.lendos : process.cwd()));
   const { layer, error } = await readConfigFile(root);
   const resolved = resolveConfig(layer ? [layer] : []);
+  const config = withRehearsalUrls(resolved.config, world?.urls);
   const problems = error ? [{ path: '.lendos/config.yaml', message: error }, ...resolved.problems] : resolved.problems;
   const store = new FileJournalStore(root);
   const repo = new GitWorkspaceRepo(root);
@@ -48,9 +50,9 @@ export async function createContext(workspace: string | undefined, worldFile?: s
     store,
     repo,
     clock: { now: () => new Date() },
-    config: () => resolved.config,
+    config: () => config,
     isAutomated: (id) => registry.isAutomated(id),
   });
-  const runner = new StepRunner(service, registry, createStepPorts(root, () => resolved.config, () => world, () => repo.actor()));
-  return { root, service, runner, config: resolved.config, problems, journalPath: (v) => store.pathOf(v), world };
+  const runner = new StepRunner(service, registry, createStepPorts(root, () => config, () => world, () => repo.actor()));
+  return { root, service, runner, config, problems, journalPath: (v) => store.pathOf(v), world };
 }

@@ -8,6 +8,7 @@ import { loadWorldFile } from '../adapters/world-file.js';
 import { resolveConfig, type ConfigLayer } from '../core/config/resolve.js';
 import type { ConfigProblem, LendosConfig } from '../core/config/types.js';
 import { formatProblems } from '../core/config/validate.js';
+import { withRehearsalUrls } from '../core/config/environment.js';
 import { messageOf } from '../core/errors.js';
 import { settingsLayer } from './settings.js';
 
@@ -35,8 +36,8 @@ export class ConfigHolder {
     }
     layers.push(settingsLayer(this.settingKeys));
     const resolved = resolveConfig(layers);
-    this.current = resolved.config;
     this.problems = [...extra, ...resolved.problems, ...this.loadWorld()];
+    this.current = withRehearsalUrls(resolved.config, this.world?.urls);
     if (this.problems.length > 0) {
       this.log.warn(`Configuration problems (defaults used where invalid):\n${formatProblems(this.problems)}`);
     }

@@ -13,7 +13,7 @@ export class ReleaseSession implements vscode.Disposable {
   private current: ReleaseView | undefined;
   private hasReleases = false;
   private loading: Promise<void> | undefined;
-  private queued = false;
+  private next: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -29,20 +29,22 @@ export class ReleaseSession implements vscode.Disposable {
     return this.current;
   }
 
-  /** Re-reads the journal; concurrent calls coalesce into one extra read. */
+  /**
+   * Re-reads the journal. A read already under way may have started before what the caller just wrote, so calls
+   * meanwhile share one more read after it, and resolve when that one is done.
+   */
   refresh(): Promise<void> {
-    if (this.loading) {
-      this.queued = true;
+    if (!this.loading) {
+      this.loading = this.load().finally(() => {
+        this.loading = undefined;
+      });
       return this.loading;
     }
-    this.loading = this.load().finally(() => {
-      this.loading = undefined;
-      if (this.queued) {
-        this.queued = false;
-        void this.refresh();
-      }
+    this.next ??= this.loading.then(() => {
+      this.next = undefined;
+      return this.refresh();
     });
-    return this.loading;
+    return this.next;
   }
 
   private async load(): Promise<void> {

@@ -7,6 +7,7 @@ import { createAwsIdentity, createRds } from '../../src/adapters/aws/index.js';
 import { environmentAwsOptions } from '../../src/adapters/aws/lazy.js';
 import { FetchHttpProbe } from '../../src/adapters/http-probe.js';
 import { createPqs } from '../../src/adapters/pqs/index.js';
+import { createKube } from '../../src/adapters/kube/index.js';
 import { pqsOptionsFor } from '../../src/adapters/pqs/lazy.js';
 import { UserError } from '../../src/core/errors.js';
 import { applyUpgrade } from '../../rehearsal/src/pqs/index.js';
@@ -103,7 +104,10 @@ describe('PQS adapter against the world’s real PostgreSQL', function () {
   const pqs = (connection = url) => createPqs({ connection, source: 'test connection' });
 
   it('counts the active contracts of every template in PQS’s catalog', async () => {
-    const client = pqs(pqsOptionsFor(testConfig().environments.staging, t.world.description).connection);
+    const kube = createKube({ kubeconfig: t.world.description.kubeconfig });
+    const options = await pqsOptionsFor(testConfig().environments.staging, t.world.description, (...at) => kube.readSecret(...at));
+    assert.match(options.source, /^Secret pqs\/pqs-postgres key "connection" in lendos-stg\/SREOperatorAccess/, 'found through the cluster, as in a real environment');
+    const client = pqs(options.connection);
     try {
       const counts = await client.contractCounts();
       assert.deepEqual(counts, t.world.pqs?.seeded.staging);

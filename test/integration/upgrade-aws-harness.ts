@@ -98,16 +98,17 @@ export class UpgradeAwsWorld {
     const d = this.test.world.description;
     const env = (name: 'staging' | 'production') => this.config.environments[name];
     const files = { configFile: d.aws.configFile, credentialsFile: d.aws.credentialsFile };
+    const kube = lazyKube(() => ({ kubeconfig: d.kubeconfig }));
     return {
       workspaceRoot: root,
       git: new GitCli(),
       processes: new NodeProcesses(),
       ecr: lazyEcr(() => ({ region: d.aws.region, profile: this.config.aws.artifactsProfile, endpoint: d.aws.ecrEndpoint, ...files })),
       scriptEnv: {},
-      kube: lazyKube(() => ({ kubeconfig: d.kubeconfig })),
+      kube,
       rds: (name) => lazyRds(() => environmentAwsOptions(env(name), 'rds', d.aws))(),
       identity: (name) => lazyAwsIdentity(() => environmentAwsOptions(env(name), 'sts', d.aws))(),
-      pqs: (name) => lazyPqs(() => pqsOptionsFor(env(name), d))(),
+      pqs: (name) => lazyPqs(() => pqsOptionsFor(env(name), d, async (...at) => (await kube()).readSecret(...at)))(),
       http: new FetchHttpProbe(),
       actor: async () => ACTOR,
       host: 'rehearsal-host',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { defaultConfig } from '../../src/core/config/defaults.js';
+import { confirmationName, withRehearsalUrls } from '../../src/core/config/environment.js';
 import { resolveConfig } from '../../src/core/config/resolve.js';
 
 const layer = (value: unknown) => ({ source: '.lendos/config.yaml', value });
@@ -126,5 +127,25 @@ describe('configuration', () => {
     }
     const { problems } = resolveConfig([{ source: 'settings', value }]);
     assert.deepEqual(problems, []);
+  });
+});
+
+describe('configuration in a rehearsal, and the production guard’s name', () => {
+  it('replaces the URLs of the environments the world serves, and only theirs', () => {
+    const config = defaultConfig();
+    const urls = { staging: ['http://127.0.0.1:9/staging/lendos-portal/'], production: ['http://127.0.0.1:9/production/lendos-portal/'] };
+    const rehearsed = withRehearsalUrls(config, urls);
+    assert.deepEqual(rehearsed.environments.staging.urls, urls.staging);
+    assert.deepEqual(rehearsed.environments.production.urls, urls.production);
+    assert.deepEqual(rehearsed.environments.dev.urls, config.environments.dev.urls, 'dev keeps its own');
+    assert.equal(withRehearsalUrls(config, undefined), config);
+    assert.deepEqual(config.environments.staging.urls, [], 'the configuration itself is not changed');
+  });
+
+  it('asks for the runbook’s name of the environment: bxci for production', () => {
+    const { staging, production, dev } = defaultConfig().environments;
+    assert.equal(confirmationName(production), 'bxci');
+    assert.equal(confirmationName(staging), 'staging');
+    assert.equal(confirmationName(dev), 'dev');
   });
 });

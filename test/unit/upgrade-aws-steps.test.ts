@@ -168,17 +168,38 @@ describe('upgrade: adapters’ error mapping and PQS connection', () => {
     assert.match(mapped.message, /^profile "lendos-stg\/SREOperatorAccess" may not snapshot cluster canton-0-1-54: not authorized/);
   });
 
-  it('finds PQS in the world, else the setting, else world.env’s variable, else says what to set', () => {
+  it('finds PQS in the rehearsal world (its Secret, else world.json), else the setting, the variable, the Secret; else says what to set', async () => {
     const staging = defaultConfig().environments.staging;
     const world = { pqs: { staging: { url: 'postgres://pqs:pw@127.0.0.1:5/pqs_staging' } } };
-    assert.equal(pqsOptionsFor({ ...staging, pqs: { ...staging.pqs, connection: 'postgres://real/pqs' } }, world).connection, world.pqs.staging.url);
-    assert.throws(() => pqsOptionsFor(staging, {}), (e: unknown) => e instanceof UserError && e.reason === 'not-configured' && /runs without PQS/.test(e.message));
-    assert.deepEqual(pqsOptionsFor({ ...staging, pqs: { ...staging.pqs, connection: 'postgres://db/pqs' } }, undefined, {}), {
+    const secrets = (data?: Record<string, string>, fail?: Error) => {
+      const asked: string[] = [];
+      const read = async (context: string, namespace: string, name: string) => {
+        asked.push(`${context} ${namespace}/${name}`);
+        if (fail) throw fail;
+        return data;
+      };
+      return { asked, read };
+    };
+    const inCluster = secrets({ connection: 'postgres://pqs:pw@127.0.0.1:6/pqs_staging' });
+    const fromWorld = await pqsOptionsFor({ ...staging, pqs: { ...staging.pqs, connection: 'postgres://real/pqs' } }, world, inCluster.read);
+    assert.equal(fromWorld.connection, 'postgres://pqs:pw@127.0.0.1:6/pqs_staging', 'a rehearsal never uses the real setting');
+    assert.match(fromWorld.source, /^Secret pqs\/pqs-postgres key "connection" in lendos-stg\/SREOperatorAccess \(the rehearsal world's cluster\)$/);
+    assert.deepEqual(inCluster.asked, ['lendos-stg/SREOperatorAccess pqs/pqs-postgres']);
+    assert.equal((await pqsOptionsFor(staging, world, secrets().read)).connection, world.pqs.staging.url);
+    await assert.rejects(pqsOptionsFor(staging, {}, secrets().read), (e: unknown) => e instanceof UserError && e.reason === 'not-configured' && /runs without PQS/.test(e.message));
+
+    const none = secrets();
+    assert.deepEqual(await pqsOptionsFor({ ...staging, pqs: { ...staging.pqs, connection: 'postgres://db/pqs' } }, undefined, none.read, {}), {
       connection: 'postgres://db/pqs',
       source: 'setting lendos.environments.staging.pqs.connection',
     });
-    assert.equal(pqsOptionsFor(staging, undefined, { LENDOS_PQS_URL_STAGING: 'postgres://var/pqs' }).connection, 'postgres://var/pqs');
-    assert.throws(() => pqsOptionsFor(staging, undefined, {}), /^UserError: PQS connection not configured: set lendos\.environments\.staging\.pqs\.connection \(reading it from the Kubernetes Secret pqs\/pqs-postgres, key "connection", is not supported yet\)\.$/);
+    assert.equal((await pqsOptionsFor(staging, undefined, none.read, { LENDOS_PQS_URL_STAGING: 'postgres://var/pqs' })).connection, 'postgres://var/pqs');
+    assert.deepEqual(none.asked, [], 'the Secret is read only when nothing closer says where PQS is');
+    assert.equal((await pqsOptionsFor(staging, undefined, inCluster.read, {})).connection, 'postgres://pqs:pw@127.0.0.1:6/pqs_staging');
+    await assert.rejects(pqsOptionsFor(staging, undefined, none.read, {}), /^UserError: PQS connection not configured: set lendos\.environments\.staging\.pqs\.connection, or create the Secret pqs\/pqs-postgres in lendos-stg\/SREOperatorAccess\.$/);
+    await assert.rejects(pqsOptionsFor(staging, undefined, secrets({ url: 'x', password: 'y' }).read, {}), /has no key "connection" \(its keys: url, password\): set lendos\.environments\.staging\.pqs\.secret\.key/);
+    const forbidden = secrets(undefined, new Error('forbidden: may not get secrets in pqs'));
+    await assert.rejects(pqsOptionsFor(staging, undefined, forbidden.read, {}), (e: unknown) => e instanceof UserError && e.reason === 'pqs-secret-unreadable' && /forbidden.*Set lendos\.environments\.staging\.pqs\.connection instead/.test(e.message));
   });
 
   it('never quotes the PQS password', () => {

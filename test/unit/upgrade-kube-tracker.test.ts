@@ -29,9 +29,10 @@ function recorder() {
 }
 
 describe('upgrade kube: stage states from the Jobs', function () {
-  it('adopts a Job complete at the start, ignores a failed one (a rerun replaces it), journals a live one as it goes', async function () {
+  it('adopts a Job complete at the start, ignores a failed one already reported (a rerun replaces it), journals a live one as it goes', async function () {
     const { events, journalOf } = recorder();
-    const tracker = new StageTracker(['upload-dars', 'init-upgrade-coordinator', 'initialize-upgraders'], journalOf, () => 'pending', () => undefined);
+    const atStart = (stage: string) => (stage === 'init-upgrade-coordinator' ? 'failed' : 'pending');
+    const tracker = new StageTracker(['upload-dars', 'init-upgrade-coordinator', 'initialize-upgraders'], journalOf, atStart, () => undefined);
     const ignored = tracker.begin([job('upload-dars', 'u1', { succeeded: 1, done: 'Complete' }), job('init-upgrade-coordinator', 'c1', { failed: 3, done: 'Failed' })]);
     assert.deepEqual(ignored.sort(), ['c1', 'u1']);
     assert.equal(tracker.view('init-upgrade-coordinator').state, 'pending', 'the failed Job is an earlier run');
@@ -46,6 +47,17 @@ describe('upgrade kube: stage states from the Jobs', function () {
       'init-upgrade-coordinator succeeded Job daml-upgrade-0-1-93-init-upgrade-coordinator complete: 1 pod(s) in 120 s',
     ]);
     assert.deepEqual(tracker.completed(), ['upload-dars', 'init-upgrade-coordinator']);
+  });
+
+  it('reports a failure nobody has seen (it happened while the window was gone), unless the stage is the one being rerun', function () {
+    const failedJob = job('upgrade', 'g1', { failed: 3, done: 'Failed' });
+    const unseen = new StageTracker(['upgrade'], recorder().journalOf, () => 'cancelled', () => undefined);
+    assert.deepEqual(unseen.begin([failedJob]), [], 'its pods are read for the last log lines');
+    assert.equal(unseen.failed(), 'upgrade');
+    const rerun = new StageTracker(['upgrade'], recorder().journalOf, () => 'cancelled', () => undefined);
+    assert.deepEqual(rerun.begin([failedJob], 'upgrade'), ['g1']);
+    assert.equal(rerun.failed(), undefined);
+    assert.equal(rerun.view('upgrade').state, 'pending');
   });
 
   it('does not journal a stage the journal already shows succeeded; reports a failure when asked; cancels the running one', async function () {

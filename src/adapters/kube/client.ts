@@ -67,6 +67,13 @@ export class ClientNodeKube implements Kube {
     return this.contexts.info(context);
   }
 
+  async readSecret(context: string, namespace: string, name: string): Promise<Readonly<Record<string, string>> | undefined> {
+    const op = { context, verb: 'get', resource: 'secrets', namespace, name };
+    const secret = await this.call(op, (c) => orUndefined(this.api(c, k8s.CoreV1Api).readNamespacedSecret({ name, namespace })));
+    if (!secret) return undefined;
+    return Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+  }
+
   async namespaceExists(context: string, namespace: string): Promise<boolean> {
     const op = { context, verb: 'get', resource: 'namespaces', name: namespace };
     const found = await this.call(op, (c) => orUndefined(this.api(c, k8s.CoreV1Api).readNamespace({ name: namespace })));

@@ -197,3 +197,18 @@ function orBase<T>(value: T | undefined, base: T): T {
 export function confirmationName(env: Pick<EnvironmentConfig, 'name' | 'upgradeArgument'>): string {
   return env.upgradeArgument ?? env.name;
 }
+
+/**
+ * A rehearsal checks the rehearsal world's frontends, never the real ones: its world.json `urls` replace the
+ * configured URLs of the environments it serves.
+ */
+export function withRehearsalUrls<T extends { readonly environments: Readonly<Record<string, EnvironmentConfig>> }>(
+  config: T,
+  urls: Readonly<Partial<Record<string, readonly string[]>>> | undefined,
+): T {
+  if (!urls) return config;
+  const environments = Object.fromEntries(
+    Object.entries(config.environments).map(([name, env]) => [name, urls[name] ? { ...env, urls: [...(urls[name] ?? [])] } : env]),
+  );
+  return { ...config, environments };
+}

@@ -35,6 +35,8 @@ export class StageSession {
     versions: UpgradeVersions,
     stages: readonly UpgradeStage[],
     journalOf: (stage: UpgradeStage) => StageJournal,
+    /** The stage the step reruns (`--stage`): its failed Job is the one being replaced. */
+    rerun?: UpgradeStage,
   ): Promise<StageSession> {
     const { kube, context, env, environment } = target;
     const warn = (line: string) => ctx.log.warn(line);
@@ -44,7 +46,7 @@ export class StageSession {
     const logs = new StageLogs({ kube, context, namespace: env.upgradeNamespace, version: versions.to, stages, sinkFor, warn, onStuck });
     const session = new StageSession(ctx, target, versions, tracker, logs);
     const jobs = await kube.listJobs(context, env.upgradeNamespace, session.selector);
-    for (const uid of tracker.begin(jobs)) logs.ignoreJob(uid);
+    for (const uid of tracker.begin(jobs, rerun)) logs.ignoreJob(uid);
     for (const job of jobs) session.noteParallelism(job);
     logs.start();
     session.watching = kube

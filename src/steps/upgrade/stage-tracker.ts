@@ -1,7 +1,8 @@
 /**
  * The stages' states from a watch on the release's Jobs, journalled on each stage's step as they change: started,
- * pod counts, succeeded or failed (from the Job's conditions). Failed Jobs found at the start belong to an earlier
- * run (run-upgrade.sh replaces them) and are ignored; Jobs complete at the start are adopted, never run again.
+ * pod counts, succeeded or failed (from the Job's conditions). Failed Jobs found at the start whose failure was
+ * already reported belong to an earlier run (run-upgrade.sh replaces them) and are ignored; Jobs complete at the
+ * start are adopted, never run again.
  */
 import type { EventData } from '../../core/journal/types.js';
 import type { UpgradeStage } from '../../core/runbook/types.js';
@@ -45,13 +46,19 @@ export class StageTracker {
     for (const stage of stages) this.journalled.set(stage, statusAtStart(stage));
   }
 
-  /** The Jobs found before anything runs: failed ones are an earlier run's; answers the uids whose logs need no following. */
-  begin(jobs: readonly JobInfo[]): string[] {
+  /**
+   * The Jobs found before anything runs; answers the uids whose logs need no following. A failed Job is an earlier
+   * run's (run-upgrade.sh replaces it) when its failure is journalled already or its stage is being `rerun`; a failure
+   * nobody has seen (it happened while the window was gone) is reported, with its pods' logs read for the last lines.
+   */
+  begin(jobs: readonly JobInfo[], rerun?: UpgradeStage): string[] {
     const ignored: string[] = [];
     for (const job of jobs) {
       const state = jobState(job);
-      if (state === 'failed') this.staleJobs.add(job.uid);
-      if (state !== 'running') ignored.push(job.uid);
+      const stage = stageOf(job);
+      const seen = stage !== undefined && (stage === rerun || this.journalled.get(stage) === 'failed');
+      if (state === 'failed' && seen) this.staleJobs.add(job.uid);
+      if (state === 'complete' || (state === 'failed' && seen)) ignored.push(job.uid);
     }
     this.onJobs(jobs);
     return ignored;

@@ -27,7 +27,7 @@ function selfJournal(ctx: UpgradeStepContext): StageJournal {
 }
 
 async function runOne(ctx: UpgradeStepContext, target: Target, versions: UpgradeVersions, stage: UpgradeStage): Promise<StepOutcome> {
-  const session = await StageSession.open(ctx, target, versions, [stage], () => selfJournal(ctx));
+  const session = await StageSession.open(ctx, target, versions, [stage], () => selfJournal(ctx), stage);
   try {
     await driveStages(ctx, target, session, () => 'run this step again.', stage);
     const job = session.tracker.view(stage).job;
