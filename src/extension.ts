@@ -19,7 +19,7 @@ import { ReleaseSession } from './vscode/session.js';
 import { declaredSettingKeys } from './vscode/settings.js';
 import { createStatusBar } from './vscode/status-bar.js';
 import { STEP_SCHEME, StepDocumentProvider } from './vscode/step-document.js';
-import { ReleaseTreeProvider } from './vscode/tree.js';
+import { ReleaseTreeProvider, type ReleaseNode } from './vscode/tree.js';
 import { StageChannels } from './vscode/stage-logs.js';
 import { StepTerminals } from './vscode/step-terminal.js';
 
@@ -30,6 +30,7 @@ export interface LendosApi {
   readonly activationMs: number;
   readonly session: ReleaseSession;
   readonly tree: ReleaseTreeProvider;
+  readonly treeView: vscode.TreeView<ReleaseNode>;
   readonly runner: StepRunner;
   readonly config: () => LendosConfig;
 }
@@ -54,6 +55,11 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const session = new ReleaseSession(service, log, () => config.problems);
   const tree = new ReleaseTreeProvider(session);
   const docs = new StepDocumentProvider(session);
+  const treeView = vscode.window.createTreeView('lendos.release', { treeDataProvider: tree, showCollapseAll: true });
+  // A step that starts running is brought into sight (its group and phase expanded) when the view is open.
+  const reveal = (stepId: string) => {
+    if (treeView.visible) void treeView.reveal({ kind: 'step', stepId }, { select: false, focus: false, expand: true }).then(undefined, () => undefined);
+  };
   const stages = new StageChannels();
   const terminals = new StepTerminals(log);
   context.subscriptions.push(
@@ -61,12 +67,12 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     session,
     tree,
     docs,
-    vscode.window.createTreeView('lendos.release', { treeDataProvider: tree, showCollapseAll: true }),
+    treeView,
     vscode.workspace.registerTextDocumentContentProvider(STEP_SCHEME, docs),
     createStatusBar(session, () => config.worldFile),
     stages,
     terminals,
-    ...registerCommands({ session, runner, terminals, context, stages, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
+    ...registerCommands({ session, runner, terminals, reveal, context, stages, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
   );
   // Watching files and reading settings and journals is not activation's work: it starts right after, and the
   // tree fills in when it is done.
@@ -80,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const activateMs = performance.now() - activateStartedAt;
   const activationMs = loadedAt - loadStartedAt + activateMs;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (loading the bundle ${(loadedAt - loadStartedAt).toFixed(1)} ms, activate ${activateMs.toFixed(1)} ms)`);
-  return { activationMs, session, tree, runner, config: () => config.current };
+  return { activationMs, session, tree, treeView, runner, config: () => config.current };
 }
 
 export function deactivate(): void {}

@@ -95,6 +95,8 @@ function summary(world: WorldDescription, seconds: number): string {
     `  production   ${world.contexts.production.padEnd(30)} ${world.kube.production.url}`,
     `  ECR/RDS/STS  ${world.aws.ecrEndpoint} (region ${world.aws.region})`,
     `  GitHub API   ${world.github.apiUrl} (owner ${world.github.owner})`,
+    `  frontends    ${[...world.urls.staging, ...world.urls.production].join(' ')}`,
+    `  PQS          ${world.pqs ? `${world.pqs.staging.url.replace(/\/\/[^@/]*@/, '//')} (and production's; Secret pqs/pqs-postgres in each cluster)` : 'not running (install postgresql)'}`,
     `  workspace    ${world.workspace.lendos} and ${world.workspace.workloads}`,
     `  kubeconfig   ${world.kubeconfig}`,
     `By hand:  source ${path.join(world.dir, 'world.env')}`,

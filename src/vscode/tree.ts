@@ -63,8 +63,23 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<ReleaseNode>
     }
   }
 
-  getParent(): undefined {
-    return undefined;
+  /** Lets the view reveal a step (and expand its ancestors): stage → run step → group → phase → release. */
+  getParent(node: ReleaseNode): ReleaseNode | undefined {
+    const view = this.session.view;
+    if (!view || node.kind === 'release' || node.kind === 'notice') return undefined;
+    if (node.kind === 'phase') return { kind: 'release' };
+    if (node.kind === 'group') {
+      const phase = view.runbook.phases.find((p) => p.id === node.group.phase);
+      return phase ? { kind: 'phase', phase } : { kind: 'release' };
+    }
+    if (node.kind === 'logLine') return { kind: 'step', stepId: node.stepId };
+    const step = view.plan.find((p) => p.step.id === node.stepId)?.step;
+    if (!step) return undefined;
+    if (step.parent) return { kind: 'step', stepId: step.parent };
+    const group = step.group ? view.runbook.groups.find((g) => g.id === step.group) : undefined;
+    if (group) return { kind: 'group', group };
+    const phase = view.runbook.phases.find((p) => p.id === step.phase);
+    return phase ? { kind: 'phase', phase } : { kind: 'release' };
   }
 
   private notices(view: ReleaseView): ReleaseNode[] {

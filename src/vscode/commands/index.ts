@@ -13,6 +13,8 @@ export interface CommandDeps {
   readonly session: ReleaseSession;
   readonly runner: StepRunner;
   readonly terminals: StepTerminals;
+  /** Brings a step into sight in the Release view. */
+  readonly reveal: (stepId: string) => void;
   readonly context: vscode.ExtensionContext;
   readonly stages: StageChannels;
   readonly journalPath: (version: string) => string;
@@ -32,8 +34,8 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.openRunbookSection': openRunbookSection(session, deps.runbookPath),
     'lendos.showJournal': showJournal(session, deps.journalPath),
     'lendos.refresh': refresh(session),
-    'lendos.runStep': runStep(session, deps.runner, deps.terminals, deps.stages),
-    'lendos.runUpgradeStage': runUpgradeStage(session, runStep(session, deps.runner, deps.terminals, deps.stages)),
+    'lendos.runStep': runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal),
+    'lendos.runUpgradeStage': runUpgradeStage(session, runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal)),
     'lendos.showStageLog': showStageLog(session, deps.stages),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),

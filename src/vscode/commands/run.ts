@@ -13,7 +13,7 @@ import { statusLabel } from '../tree-items.js';
 import type { ReleaseNode } from '../tree.js';
 import { report, requireActive, resolveStep, type CommandResult } from './shared.js';
 
-export function runStep(session: ReleaseSession, runner: StepRunner, terminals: StepTerminals, stages: StageChannels) {
+export function runStep(session: ReleaseSession, runner: StepRunner, terminals: StepTerminals, stages: StageChannels, reveal: (stepId: string) => void) {
   /** `answers`: run without asking, as `lendos run --yes` does (for scripts, tasks and tests). */
   return (arg?: ReleaseNode | string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> =>
     report(async () => {
@@ -21,6 +21,7 @@ export function runStep(session: ReleaseSession, runner: StepRunner, terminals: 
       if (!planned) return undefined;
       const version = requireActive(session).version;
       const { step } = planned;
+      reveal(step.id);
       const terminal = terminals.for(step.id, `LendOS ${step.section} ${step.title}`);
       terminal.terminal.show(true);
       terminal.info(`${step.section} ${step.title} — release ${version}`);
