@@ -104,6 +104,8 @@ export interface ProcessRequest {
   /** Aborting kills the whole process group. */
   readonly signal?: AbortSignal;
   readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Called once the process runs, with its pid (also its process group's id). */
+  readonly onStart?: (pid: number) => void;
 }
 
 export interface ProcessResult {
@@ -115,6 +117,11 @@ export interface ProcessResult {
 /** Runs programs with argument arrays in their own process group. */
 export interface Processes {
   run(request: ProcessRequest): Promise<ProcessResult>;
+  /**
+   * Whether the process group that `run` started as `pid` still has a process on this machine; when its leader is
+   * still there, it must work in `cwd` (so a reused pid is not taken for it).
+   */
+  isRunning(pid: number, cwd: string): Promise<boolean>;
 }
 
 export interface EcrImage {

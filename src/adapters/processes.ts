@@ -3,6 +3,8 @@
  * cancel ends the script and everything it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readlink, realpath } from 'node:fs/promises';
+import path from 'node:path';
 import type { ProcessRequest, ProcessResult, Processes } from '../ports.js';
 
 /** How long a cancelled process group gets to exit after SIGTERM before SIGKILL. */
@@ -27,6 +29,7 @@ export class NodeProcesses implements Processes {
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      if (child.pid !== undefined) request.onStart?.(child.pid);
       let forceKill: NodeJS.Timeout | undefined;
       const onAbort = () => {
         killGroup(child, 'SIGTERM');
@@ -53,5 +56,19 @@ export class NodeProcesses implements Processes {
         resolve({ exitCode, signal });
       });
     });
+  }
+
+  async isRunning(pid: number, cwd: string): Promise<boolean> {
+    if (!Number.isInteger(pid) || pid <= 1) return false;
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      // ESRCH: the whole group is gone; EPERM: another user's group, so not a script of ours.
+      return false;
+    }
+    // Linux (Codespaces): a leader that still runs shows its working folder; scripts often exec, so the command may not.
+    const leaderCwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+    if (leaderCwd === undefined) return true;
+    return leaderCwd === (await realpath(cwd).catch(() => path.resolve(cwd)));
   }
 }

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { after, afterEach, describe, it } from 'mocha';
 import { UPGRADE_STAGES } from '../../src/core/runbook/types.js';
 import { loadScenario } from '../../rehearsal/src/index.js';
+import { CHART_DIR, UPGRADE_SCRIPT } from '../../src/steps/upgrade/upgrade-script.js';
 import { KubeProcedureWorld, StageSinks } from './upgrade-kube-harness.js';
 import { atFastPace, waitFor } from './rehearsal/world-helpers.js';
 
@@ -125,6 +128,34 @@ describe('upgrade procedure, Kubernetes side: faults on the rehearsal world', fu
     for (const stage of ['upload-dars', 'init-upgrade-coordinator', 'initialize-upgraders']) assert.equal(final[stage], before[stage], `${stage} not re-run`);
     const starts = (await world.events('staging.upgrade.stage.upload-dars')).filter((e) => e.type === 'step.started');
     assert.equal(starts.length, 1, 'upload-dars journalled as started once');
+  });
+
+  it('a crash that leaves run-upgrade.sh running: the next run follows that script instead of starting a second one', async function () {
+    const fast = loadScenario('fast');
+    world = await KubeProcedureWorld.start({ ...fast, durations: { ...fast.durations, stages: { 'initialize-upgraders': 600_000 } } });
+    await toTheStages(world);
+    // What the window had done before it died: the step started, the script spawned (detached, so it outlives a crash).
+    const root = world.test.world.description.workspace.lendos;
+    const chart = path.resolve(root, world.config.repositories.workloadsPath, CHART_DIR);
+    const env = { ...process.env, ...world.ports.scriptEnv, KUBECONFIG: world.test.world.description.kubeconfig, KUBE_CONTEXT: 'lendos-stg/SREOperatorAccess' };
+    const orphan = spawn(path.join(chart, UPGRADE_SCRIPT), ['--from', '0.1.92', '--to', '0.1.93', 'staging'], { cwd: chart, env, detached: true, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => orphan.once('exit', (code) => resolve(code)));
+    try {
+      await world.service.appendEvent({ release: '2025.4.0', step: 'staging.upgrade.run', type: 'step.started' });
+      await world.service.appendEvent({ release: '2025.4.0', step: 'staging.upgrade.run', type: 'step.evidence', data: { upgradeScript: { pid: orphan.pid ?? 0, host: world.ports.host, args: [] } } });
+      const w = world;
+      await waitFor('the orphan at initialize-upgraders', async () => ((await jobUids(w))['initialize-upgraders'] ? true : undefined));
+      world.restart();
+      const resumed = await world.run('staging.upgrade.run');
+      assert.equal(resumed.result.status, 'succeeded', resumed.result.summary);
+      assert.match(resumed.log.text(), new RegExp(`run-upgrade\\.sh started before the interruption is still running \\(pid ${orphan.pid}\\): following its Jobs instead of starting another`));
+      assert.match(resumed.log.text(), /has ended; going on from what its Jobs show/);
+      assert.equal(await exited, 0, 'the earlier script finished its own run undisturbed');
+      assert.doesNotMatch(resumed.log.text(), /\$ cd .*run-upgrade\.sh --from/, 'no second script was started');
+      for (const stage of UPGRADE_STAGES) assert.equal((await world.state(`staging.upgrade.stage.${stage}`)).status, 'succeeded', stage);
+    } finally {
+      if (orphan.exitCode === null) process.kill(-(orphan.pid ?? 0), 'SIGKILL');
+    }
   });
 
   it('a Job that never starts: the stage says why its pods wait; a cancel stops waiting and leaves the Job', async function () {

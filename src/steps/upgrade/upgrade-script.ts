@@ -37,6 +37,8 @@ export async function runUpgradeScript(ctx: UpgradeStepContext, target: Target, 
       env,
       signal: ctx.signal,
       onOutput: (chunk, stream) => ctx.log.output(chunk, stream),
+      // Kept so that after a crash the next run knows whether this script outlived the window.
+      onStart: (pid) => void ctx.record({ upgradeScript: { pid, host: ctx.ports.host, args } }).catch(() => undefined),
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
@@ -58,6 +60,35 @@ function ended(result: ProcessResult): string {
  * through the watch, never started again. Once the full script has died, the stages go on one at a time with
  * `--stage`, which only ever starts a stage that has no Job yet.
  */
+const SCRIPT_POLL_MS = 1_000;
+
+/** The run-upgrade.sh a run before a crash started, if it still runs on this machine. */
+async function earlierScript(ctx: UpgradeStepContext): Promise<number | undefined> {
+  const recorded = ctx.evidenceOf(ctx.step.id)['upgradeScript'];
+  if (typeof recorded !== 'object' || recorded === null || Array.isArray(recorded)) return undefined;
+  const { pid, host } = recorded as { pid?: unknown; host?: unknown };
+  if (typeof pid !== 'number' || host !== ctx.ports.host) return undefined;
+  return (await ctx.ports.processes.isRunning(pid, chartDirectory(ctx))) ? pid : undefined;
+}
+
+/**
+ * A run-upgrade.sh that outlived the window (a crash does not end it) keeps creating the stage Jobs: follow them until
+ * it exits rather than start a second one next to it; a failed stage still fails the step at once.
+ */
+async function followEarlierScript(ctx: UpgradeStepContext, session: StageSession, rerun: (stage: UpgradeStage) => string): Promise<void> {
+  const pid = await earlierScript(ctx);
+  if (pid === undefined) return;
+  ctx.log.info(`${UPGRADE_SCRIPT} started before the interruption is still running (pid ${pid}): following its Jobs instead of starting another.`);
+  await ctx.progress(`Following ${UPGRADE_SCRIPT} (pid ${pid}) from before the interruption`);
+  while (await ctx.ports.processes.isRunning(pid, chartDirectory(ctx))) {
+    await session.refresh();
+    const failed = session.tracker.failed();
+    if (failed) throw await session.failure(failed, rerun(failed));
+    await pause(SCRIPT_POLL_MS, ctx.signal);
+  }
+  ctx.log.info(`${UPGRADE_SCRIPT} (pid ${pid}) has ended; going on from what its Jobs show.`);
+}
+
 export async function driveStages(
   ctx: UpgradeStepContext,
   target: Target,
@@ -69,6 +100,7 @@ export async function driveStages(
   const done = () => (only ? tracker.view(only).state === 'complete' : session.allComplete());
   let stageByStage = only !== undefined;
   let idle = 0;
+  await followEarlierScript(ctx, session, rerun);
   for (;;) {
     await session.refresh();
     const failed = tracker.failed();
