@@ -100,6 +100,59 @@ export function serveLogs(
   streamLines(context, request, response, { ...target, options, lines: lines ?? [] });
 }
 
+/** How much output is gathered before one write; smaller batches go out on the next turn of the event loop. */
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * Writes log lines as a kubelet does — in batches rather than one chunk a line — so a fast container streams at
+ * hundreds of thousands of lines a second; `limitBytes` cuts the output at that many bytes.
+ */
+function lineWriter(response: ServerResponse, options: LogOptions) {
+  let budget = options.limitBytes ?? Number.POSITIVE_INFINITY;
+  let pending = '';
+  let scheduled = false;
+  let stampedMs = Number.NaN;
+  let stamp = '';
+  const flush = () => {
+    scheduled = false;
+    if (pending === '' || response.writableEnded) return;
+    response.write(pending);
+    pending = '';
+  };
+  const timestamp = (time: Date) => {
+    if (time.getTime() !== stampedMs) {
+      stampedMs = time.getTime();
+      stamp = formatLogTimestamp(time);
+    }
+    return stamp;
+  };
+  return {
+    /** Answers false once the byte limit is reached (nothing more will be written). */
+    write(line: LogLine): boolean {
+      const text = `${options.timestamps ? `${timestamp(line.time)} ` : ''}${line.text}\n`;
+      if (Number.isFinite(budget)) {
+        const bytes = Buffer.from(text);
+        const cut = bytes.length > budget ? bytes.subarray(0, budget) : bytes;
+        budget -= cut.length;
+        flush();
+        response.write(cut);
+        return budget > 0;
+      }
+      pending += text;
+      if (pending.length >= BATCH_CHARS) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+      return true;
+    },
+    end(): void {
+      flush();
+      response.end();
+    },
+  };
+}
+
 function streamLines(
   context: ClusterContext,
   request: IncomingMessage,
@@ -107,24 +160,16 @@ function streamLines(
   stream: { namespace: string; name: string; options: LogOptions; lines: LogLine[] },
 ): void {
   const { options } = stream;
-  let budget = options.limitBytes ?? Number.POSITIVE_INFINITY;
-  const write = (line: LogLine): boolean => {
-    const text = `${options.timestamps ? `${formatLogTimestamp(line.time)} ` : ''}${line.text}\n`;
-    const bytes = Buffer.from(text);
-    const chunk = bytes.length > budget ? bytes.subarray(0, budget) : bytes;
-    budget -= chunk.length;
-    response.write(chunk);
-    return budget > 0;
-  };
+  const out = lineWriter(response, options);
   for (const line of selectLines(stream.lines, options)) {
-    if (!write(line)) return void response.end();
+    if (!out.write(line)) return void out.end();
   }
   const live = options.follow && !options.previous && context.logs.isRunning(stream.namespace, stream.name, options.container);
-  if (!live) return void response.end();
+  if (!live) return void out.end();
   const stop = context.logs.follow(stream.namespace, stream.name, options.container, (line) => {
-    if (line === undefined || !write(line)) {
+    if (line === undefined || !out.write(line)) {
       stop();
-      response.end();
+      out.end();
     }
   });
   request.on('close', stop);
