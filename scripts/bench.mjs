@@ -1,6 +1,9 @@
 // `npm run bench`: the main bundle's minified size and the extension's activation time in a real VS Code
-// (code-server), against a baseline extension that does nothing, activated in the same run. Medians, not asserts.
-// Usage: npm run bench -- [--runs N]
+// (code-server), against a baseline extension that does nothing, activated in the same run; then the upgrade
+// procedure's budgets, each a program under bench/ run as a child process that prints one JSON result line (log
+// streaming, event → tree, hands-off staging), each against a baseline it measures in the same process.
+// Medians, not asserts. Usage: npm run bench -- [--only bundle,activation,logs,tree,staging] [--runs N]
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,15 +14,28 @@ import { createDemoWorkspace } from './lib/demo-workspace.mjs';
 import { projectRoot } from './lib/paths.mjs';
 import { run, sleep } from './lib/processes.mjs';
 
-const BUDGET = { activationMs: 50, bundleKb: 150 };
-const { values: options } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
-const runs = Math.max(3, Number(options.runs));
+const BUDGET = { activationMs: 50, bundleKb: 150, logLinesPerSecond: 200_000, treeMs: 100, stagingSeconds: 120 };
+const BENCHES = ['bundle', 'activation', 'logs', 'tree', 'staging'];
+/** Samples per bench unless --runs says otherwise: window loads for activation, child processes for the rest. */
+const DEFAULT_RUNS = { activation: 7, logs: 3, tree: 3, staging: 3 };
+const { values: options } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' } } });
+const only = options.only ? options.only.split(',').map((name) => name.trim()).filter(Boolean) : BENCHES;
+const unknown = only.filter((name) => !BENCHES.includes(name));
+if (unknown.length > 0) {
+  console.error(`unknown bench ${unknown.join(', ')}: choose from ${BENCHES.join(', ')}`);
+  process.exit(2);
+}
+const selected = (name) => only.includes(name);
+const runsOf = (name) => (options.runs ? Math.max(1, Number(options.runs)) : DEFAULT_RUNS[name]);
+const runs = Math.max(3, runsOf('activation'));
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+const verdict = (ok) => (ok ? 'within' : 'OVER');
+const number = (value, digits = 0) => value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function bundleSize() {
   await run('node', ['esbuild.mjs', '--production'], { cwd: projectRoot });
@@ -102,16 +118,127 @@ async function activation() {
   }
 }
 
-const sizes = await bundleSize();
-const times = await activation();
-await run('node', ['esbuild.mjs'], { cwd: projectRoot });
-const lendos = median(times.LendOS.slice(0, runs));
-const baseline = median(times.Baseline.slice(0, runs));
-const mainKb = sizes['extension.js'];
+/** One bench program as a child process (its progress on our stderr); resolves with its JSON result line. */
+function benchProgram(name, args = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', `bench/${name}.ts`, ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = stdout.split('\n').filter((l) => l.startsWith('{')).pop();
+      if (code === 0 && line) return resolve(JSON.parse(line));
+      reject(new Error(`bench/${name}.ts exited with ${code}${line ? '' : ' without a result line'}`));
+    });
+  });
+}
+
+async function samples(name, count, args) {
+  const results = [];
+  for (let i = 0; i < count; i++) {
+    console.error(`${name} ${i + 1}/${count}${args.length ? ` (${args.join(' ')})` : ''}`);
+    results.push(await benchProgram(name, args));
+  }
+  return results;
+}
+
+const summary = [];
+const failures = [];
+
+/** Runs a bench's samples and adds its lines to the summary; a bench that fails is reported, the others still run. */
+async function measure(name, collect, report) {
+  try {
+    summary.push(...report(await collect()));
+  } catch (error) {
+    failures.push(name);
+    summary.push(`  ${name}: FAILED — ${error.message}`);
+  }
+}
+
+function logSummary({ results, large }) {
+  const value = median(results.map((r) => r.value));
+  const plain = median(results.map((r) => r.baseline.value));
+  const ceiling = median(results.map((r) => r.details.ceiling.linesPerSecond));
+  const busy = (key) => median(results.map((r) => r.details.product.busy[key]));
+  const memory = (result) => {
+    const m = result.details.product.memory;
+    return `    memory at ${number(result.details.lines)} lines: heap +${m.heapPeakGrowthMb} MB at peak, +${m.heapRetainedMb} MB retained; peak RSS ${m.peakRssMb} MB (whole process, API server thread included)`;
+  };
+  return [
+    `  log streaming, rehearsal API server → followPodLogs → BatchedLog → counting sink (stands in for the LogOutputChannel)`,
+    `    median of ${results.length} × ${number(results[0].details.lines)} lines   ${number(value)} lines/s   budget ≥ ${number(BUDGET.logLinesPerSecond)} lines/s   ${verdict(value >= BUDGET.logLinesPerSecond)}`,
+    `    plain request on the same stream (same process)   ${number(plain)} lines/s   ratio ${(value / plain).toFixed(2)}×`,
+    `    busy: API server thread ${Math.round(busy('server') * 100)}%, reader thread ${Math.round(busy('reader') * 100)}%${busy('server') >= 0.95 ? ' — the server is the limit of this measure' : ''}`,
+    `    product ceiling (bulk HTTPS source, not the rehearsal server)   ${number(ceiling)} lines/s   ${verdict(ceiling >= BUDGET.logLinesPerSecond)}`,
+    memory(results[0]),
+    memory(large),
+    `    samples: ${results.map((r) => number(r.value)).join(', ')} lines/s`,
+  ];
+}
+
+function treeSummary(results) {
+  const value = median(results.map((r) => r.value));
+  const p95 = median(results.map((r) => r.details.p95));
+  const watch = median(results.map((r) => r.baseline.value));
+  const pick = (key, field) => median(results.map((r) => r.details[key][field]));
+  const changes = results.map((r) => `${r.details.measured}/${r.details.changes}`).join(', ');
+  return [
+    `  Job change → tree view (store of the API server → watch → StageTracker → journal → ReleaseService.view(); no TreeView)`,
+    `    median ${value} ms, p95 ${p95} ms (medians of ${results.length} runs; changes timed ${changes})   budget ≤ ${BUDGET.treeMs} ms at p95   ${verdict(p95 <= BUDGET.treeMs)}`,
+    `    the product's Job watch callback (same changes, same process)   median ${watch} ms, p95 ${median(results.map((r) => r.details.baselineP95))} ms   ratio ${(value / watch).toFixed(1)}×`,
+    `    journal append (write + fsync) median ${pick('journalAppendMs', 'median')} ms, p95 ${pick('journalAppendMs', 'p95')} ms; view read median ${pick('viewReadMs', 'median')} ms, p95 ${pick('viewReadMs', 'p95')} ms`,
+    `    samples: ${results.map((r) => `${r.value}/${r.details.p95}`).join(', ')} ms (median/p95)`,
+  ];
+}
+
+function stagingSummary(results) {
+  const value = median(results.map((r) => r.value));
+  const world = median(results.map((r) => r.baseline.value));
+  const steps = Object.keys(results[0].details.steps);
+  return [
+    `  hands-off staging on a fresh fast world, built CLI (lendos run … --world … --yes), prerequisites → validate`,
+    `    median of ${results.length} runs   ${value.toFixed(1)} s   budget < ${BUDGET.stagingSeconds} s   ${verdict(value < BUDGET.stagingSeconds)}`,
+    `    world start (same process)   ${world.toFixed(1)} s   ratio ${(value / world).toFixed(1)}×`,
+    ...steps.map((id) => `    ${id.padEnd(32)} ${median(results.map((r) => r.details.steps[id])).toFixed(2)} s`),
+    `    stages succeeded: ${results.map((r) => r.details.stagesSucceeded).join(', ')}; validation: ${results[0].details.validation.split('\n')[0]}`,
+    `    samples: ${results.map((r) => r.value.toFixed(1)).join(', ')} s`,
+  ];
+}
+
+function activationSummary(times) {
+  const lendos = median(times.LendOS.slice(0, runs));
+  const baseline = median(times.Baseline.slice(0, runs));
+  return [
+    `  activation, median of ${times.LendOS.length} window loads   ${lendos.toFixed(1)} ms   budget ≤ ${BUDGET.activationMs} ms   ${verdict(lendos <= BUDGET.activationMs)}`,
+    `    baseline extension (same host, same loads)   ${baseline.toFixed(1)} ms   ratio ${(lendos / baseline).toFixed(1)}×`,
+    `    samples: ${times.LendOS.map((t) => t.toFixed(1)).join(', ')}`,
+    ...times.lines.map((line) => `    ${line}`),
+  ];
+}
+
+function bundleSummary(sizes) {
+  const mainKb = sizes['extension.js'];
+  return [
+    `  main bundle (minified)   ${mainKb.toFixed(1)} kB   budget ≤ ${BUDGET.bundleKb} kB   ${verdict(mainKb <= BUDGET.bundleKb)}`,
+    ...Object.entries(sizes)
+      .filter(([file]) => file !== 'extension.js')
+      .map(([file, kb]) => `    ${file === 'cli.js' ? 'cli     ' : 'lazy    '}${file.padEnd(18)} ${kb.toFixed(1)} kB`),
+  ];
+}
+
+if (selected('bundle') || selected('activation')) {
+  const sizes = await bundleSize();
+  if (selected('bundle')) summary.push(...bundleSummary(sizes));
+  if (selected('activation')) await measure('activation', activation, activationSummary);
+}
+// The CLI the staging bench runs, and the development build everyone else expects after a production one.
+if (selected('bundle') || selected('activation') || selected('staging')) await run('node', ['esbuild.mjs'], { cwd: projectRoot });
+if (selected('logs')) {
+  await measure('logs', async () => ({ results: await samples('logs', runsOf('logs'), ['--lines', '1000000']), large: (await samples('logs', 1, ['--lines', '2000000']))[0] }), logSummary);
+}
+if (selected('tree')) await measure('tree', () => samples('tree', runsOf('tree'), []), treeSummary);
+if (selected('staging')) await measure('staging', () => samples('staging', runsOf('staging'), []), stagingSummary);
+
 console.log('\nLendOS Release benchmarks');
-console.log(`  main bundle (minified)   ${mainKb.toFixed(1)} kB   budget ≤ ${BUDGET.bundleKb} kB   ${mainKb <= BUDGET.bundleKb ? 'within' : 'OVER'}`);
-for (const [file, kb] of Object.entries(sizes)) if (file !== 'extension.js') console.log(`    ${file === 'cli.js' ? 'cli     ' : 'lazy    '}${file.padEnd(18)} ${kb.toFixed(1)} kB`);
-console.log(`  activation, median of ${times.LendOS.length} window loads   ${lendos.toFixed(1)} ms   budget ≤ ${BUDGET.activationMs} ms   ${lendos <= BUDGET.activationMs ? 'within' : 'OVER'}`);
-console.log(`    baseline extension (same host, same loads)   ${baseline.toFixed(1)} ms   ratio ${(lendos / baseline).toFixed(1)}×`);
-console.log(`    samples: ${times.LendOS.map((t) => t.toFixed(1)).join(', ')}`);
-for (const line of times.lines) console.log(`    ${line}`);
+for (const line of summary) console.log(line);
+if (failures.length > 0) process.exitCode = 1;
