@@ -1,5 +1,6 @@
 import { AwsError } from './errors.js';
 import { queryAction, type QueryParams } from './query-params.js';
+import { resourceRef, type RdsScope } from './rds-accounts.js';
 import type { ClusterRecord, SnapshotRecord, Tag } from './rds-records.js';
 import type { RdsStore } from './rds-store.js';
 import { clusterXml, instanceXml, snapshotXml } from './rds-xml.js';
@@ -7,7 +8,8 @@ import { leaf, node } from './xml.js';
 
 export const RDS_VERSION = '2014-10-31';
 
-type RdsAction = (store: RdsStore, params: QueryParams) => string;
+/** One action, acting for a caller who reaches only `scope`'s accounts. */
+type RdsAction = (store: RdsStore, scope: RdsScope, params: QueryParams) => string;
 
 /** `MaxRecords`/`Marker` paging as RDS does it: 20 to 100 records a page. */
 function pageOf<T>(items: readonly T[], params: QueryParams): { page: T[]; marker: string } {
@@ -50,26 +52,32 @@ const clusterElement = (store: RdsStore, cluster: ClusterRecord): string =>
 const snapshotElement = (store: RdsStore, snapshot: SnapshotRecord): string =>
   node('DBClusterSnapshot', snapshotXml(snapshot, store.now()));
 
-const lastArnPart = (value: string): string =>
-  value.startsWith('arn:') ? (value.split(':').pop() ?? value) : value;
-
-const describeDBClusters: RdsAction = (store, params) => {
+const describeDBClusters: RdsAction = (store, scope, params) => {
   const identifier = params.get('DBClusterIdentifier');
   const filters = params.filters();
-  let clusters = identifier ? [store.cluster(lastArnPart(identifier))] : [...store.clusters.values()];
+  let clusters = identifier ? [store.clusters.resolve(scope, identifier)] : store.clusters.visibleTo(scope);
   clusters = filtered(clusters, filters, 'db-cluster-id', (c) => c.identifier);
   clusters = filtered(clusters, filters, 'engine', (c) => c.engine);
   const { page, marker } = pageOf(clusters, params);
   return marker + node('DBClusters', ...page.map((cluster) => clusterElement(store, cluster)));
 };
 
-const describeDBClusterSnapshots: RdsAction = (store, params) => {
+const describeDBClusterSnapshots: RdsAction = (store, scope, params) => {
   const snapshotId = params.get('DBClusterSnapshotIdentifier');
-  const clusterId = params.get('DBClusterIdentifier')?.toLowerCase();
+  const clusterId = params.get('DBClusterIdentifier');
   const type = params.get('SnapshotType');
   const filters = params.filters();
-  let snapshots = snapshotId ? [store.snapshot(snapshotId)] : [...store.snapshots.values()];
-  if (clusterId) snapshots = snapshots.filter((s) => s.clusterIdentifier === lastArnPart(clusterId));
+  let snapshots = snapshotId
+    ? [store.snapshots.resolve(scope, snapshotId)]
+    : store.snapshots.visibleTo(scope);
+  if (clusterId) {
+    const cluster = resourceRef(clusterId);
+    snapshots = snapshots.filter(
+      (s) =>
+        s.clusterIdentifier === cluster.identifier &&
+        (cluster.account === undefined || cluster.account === s.account),
+    );
+  }
   if (type) snapshots = snapshots.filter((s) => s.type === type);
   snapshots = filtered(snapshots, filters, 'db-cluster-id', (s) => s.clusterIdentifier);
   snapshots = filtered(snapshots, filters, 'snapshot-type', (s) => s.type);
@@ -78,17 +86,17 @@ const describeDBClusterSnapshots: RdsAction = (store, params) => {
   return marker + node('DBClusterSnapshots', ...page.map((snapshot) => snapshotElement(store, snapshot)));
 };
 
-const createDBClusterSnapshot: RdsAction = (store, params) => {
+const createDBClusterSnapshot: RdsAction = (store, scope, params) => {
   const snapshotId = params.required('DBClusterSnapshotIdentifier');
   const clusterId = params.required('DBClusterIdentifier');
-  return snapshotElement(store, store.createSnapshot(clusterId, snapshotId, tagsOf(params)));
+  return snapshotElement(store, store.createSnapshot(scope, clusterId, snapshotId, tagsOf(params)));
 };
 
-const deleteDBClusterSnapshot: RdsAction = (store, params) =>
-  snapshotElement(store, store.deleteSnapshot(params.required('DBClusterSnapshotIdentifier')));
+const deleteDBClusterSnapshot: RdsAction = (store, scope, params) =>
+  snapshotElement(store, store.deleteSnapshot(scope, params.required('DBClusterSnapshotIdentifier')));
 
-const restoreDBClusterFromSnapshot: RdsAction = (store, params) => {
-  const cluster = store.restoreCluster({
+const restoreDBClusterFromSnapshot: RdsAction = (store, scope, params) => {
+  const cluster = store.restoreCluster(scope, {
     clusterIdentifier: params.required('DBClusterIdentifier'),
     snapshotIdentifier: params.required('SnapshotIdentifier'),
     engine: params.required('Engine'),
@@ -101,19 +109,19 @@ const restoreDBClusterFromSnapshot: RdsAction = (store, params) => {
   return clusterElement(store, cluster);
 };
 
-const modifyDBCluster: RdsAction = (store, params) => {
+const modifyDBCluster: RdsAction = (store, scope, params) => {
   const identifier = params.required('DBClusterIdentifier');
   const newIdentifier = params.get('NewDBClusterIdentifier');
   const applyImmediately = params.bool('ApplyImmediately') ?? false;
   const deletionProtection = params.bool('DeletionProtection');
-  let cluster = store.cluster(identifier);
+  let cluster = store.clusters.resolve(scope, identifier);
   if (deletionProtection !== undefined) cluster.deletionProtection = deletionProtection;
-  if (newIdentifier !== undefined) cluster = store.renameCluster(identifier, newIdentifier, applyImmediately);
+  if (newIdentifier !== undefined) cluster = store.renameCluster(cluster, newIdentifier, applyImmediately);
   return clusterElement(store, cluster);
 };
 
-const createDBInstance: RdsAction = (store, params) => {
-  const instance = store.createInstance({
+const createDBInstance: RdsAction = (store, scope, params) => {
+  const instance = store.createInstance(scope, {
     instanceIdentifier: params.required('DBInstanceIdentifier'),
     instanceClass: params.required('DBInstanceClass'),
     engine: params.required('Engine'),
@@ -121,23 +129,20 @@ const createDBInstance: RdsAction = (store, params) => {
     availabilityZone: params.get('AvailabilityZone'),
     promotionTier: params.int('PromotionTier'),
   });
-  return node(
-    'DBInstance',
-    instanceXml(instance, store.clusters.get(instance.clusterIdentifier), store.now()),
-  );
+  return node('DBInstance', instanceXml(instance, store.clusterOf(instance), store.now()));
 };
 
-const describeDBInstances: RdsAction = (store, params) => {
+const describeDBInstances: RdsAction = (store, scope, params) => {
   const identifier = params.get('DBInstanceIdentifier');
   const filters = params.filters();
-  let instances = identifier ? [store.instance(lastArnPart(identifier))] : [...store.instances.values()];
+  let instances = identifier
+    ? [store.instances.resolve(scope, identifier)]
+    : store.instances.visibleTo(scope);
   instances = filtered(instances, filters, 'db-cluster-id', (i) => i.clusterIdentifier);
   instances = filtered(instances, filters, 'db-instance-id', (i) => i.identifier);
   const { page, marker } = pageOf(instances, params);
   const now = store.now();
-  const rendered = page.map((i) =>
-    node('DBInstance', instanceXml(i, store.clusters.get(i.clusterIdentifier), now)),
-  );
+  const rendered = page.map((i) => node('DBInstance', instanceXml(i, store.clusterOf(i), now)));
   return marker + node('DBInstances', ...rendered);
 };
 
@@ -152,11 +157,15 @@ const ACTIONS: Record<string, RdsAction> = {
   DescribeDBInstances: describeDBInstances,
 };
 
-/** Answers one RDS awsQuery call with the inside of its `<ActionResult>`. */
-export function handleRds(store: RdsStore, params: QueryParams): { action: string; result: string } {
+/** Answers one RDS awsQuery call, acting within the caller's `scope`, with the inside of its `<ActionResult>`. */
+export function handleRds(
+  store: RdsStore,
+  scope: RdsScope,
+  params: QueryParams,
+): { action: string; result: string } {
   const action = queryAction(params, RDS_VERSION, Object.keys(ACTIONS));
   const run = ACTIONS[action];
   if (!run)
     throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${RDS_VERSION}`);
-  return { action, result: run(store, params) };
+  return { action, result: run(store, scope, params) };
 }

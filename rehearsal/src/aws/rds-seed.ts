@@ -18,7 +18,7 @@ interface CantonCluster {
   lastReleaseSnapshotDaysAgo: number;
 }
 
-/** The runbook's Canton Aurora clusters: staging (lendos-stg) and production (bxci-prod). */
+/** The runbook's Canton Aurora clusters, each in its environment's account: staging (lendos-stg), production (bxci-prod). */
 const CANTON_CLUSTERS: readonly CantonCluster[] = [
   {
     identifier: 'canton-0-1-54',
@@ -127,9 +127,8 @@ export function seedRds(store: RdsStore): void {
   const now = store.now();
   for (const spec of CANTON_CLUSTERS) {
     const cluster = clusterOf(spec);
-    store.clusters.set(cluster.identifier, cluster);
-    for (const instance of instancesOf(spec)) store.instances.set(instance.identifier, instance);
-    for (const snapshot of snapshotsOf(cluster, spec, now))
-      store.snapshots.set(snapshot.identifier, snapshot);
+    store.clusters.add(cluster);
+    for (const instance of instancesOf(spec)) store.instances.add(instance);
+    for (const snapshot of snapshotsOf(cluster, spec, now)) store.snapshots.add(snapshot);
   }
 }

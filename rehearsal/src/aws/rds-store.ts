@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Scenario, WorldClock } from '../contracts.js';
 import { AwsError } from './errors.js';
 import type { AwsFaults } from './faults.js';
+import { AccountRecords, type RdsScope } from './rds-accounts.js';
 import {
   clusterStatus,
   isValidIdentifier,
@@ -52,15 +53,23 @@ export function checkIdentifier(parameter: string, value: string): string {
   return value.toLowerCase();
 }
 
-/** `name` or its ARN `arn:aws:rds:…:cluster-snapshot:name`, lower-cased. */
-const snapshotName = (value: string): string =>
-  (value.startsWith('arn:') ? (value.split(':').pop() ?? value) : value).toLowerCase();
-
-/** The Aurora clusters, cluster snapshots and instances of the world, with RDS's rules and delays. */
+/**
+ * The Aurora clusters, cluster snapshots and instances of the world, with RDS's rules and delays. Each lives in
+ * one account; a call acts within its caller's scope, and a new resource joins the account of the one it comes from.
+ */
 export class RdsStore {
-  readonly clusters = new Map<string, ClusterRecord>();
-  readonly snapshots = new Map<string, SnapshotRecord>();
-  readonly instances = new Map<string, InstanceRecord>();
+  readonly clusters = new AccountRecords<ClusterRecord>({
+    name: 'DBCluster',
+    notFoundCode: 'DBClusterNotFoundFault',
+  });
+  readonly snapshots = new AccountRecords<SnapshotRecord>({
+    name: 'DBClusterSnapshot',
+    notFoundCode: 'DBClusterSnapshotNotFoundFault',
+  });
+  readonly instances = new AccountRecords<InstanceRecord>({
+    name: 'DBInstance',
+    notFoundCode: 'DBInstanceNotFound',
+  });
 
   constructor(
     private readonly clock: WorldClock,
@@ -77,29 +86,19 @@ export class RdsStore {
     return new Date(this.clock.now().getTime() + worldMs * this.scenario.timeScale);
   }
 
-  cluster(identifier: string): ClusterRecord {
-    const cluster = this.clusters.get(identifier.toLowerCase());
-    if (!cluster) throw new AwsError('DBClusterNotFoundFault', `DBCluster ${identifier} not found.`, 404);
-    return cluster;
-  }
-
-  snapshot(identifier: string): SnapshotRecord {
-    const snapshot = this.snapshots.get(snapshotName(identifier));
-    if (!snapshot)
-      throw new AwsError('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${identifier} not found.`, 404);
-    return snapshot;
-  }
-
-  instance(identifier: string): InstanceRecord {
-    const instance = this.instances.get(identifier.toLowerCase());
-    if (!instance) throw new AwsError('DBInstanceNotFound', `DBInstance ${identifier} not found.`, 404);
-    return instance;
+  /** The instance's cluster, in the instance's account. */
+  clusterOf(instance: InstanceRecord): ClusterRecord | undefined {
+    return this.clusters.get(instance.account, instance.clusterIdentifier);
   }
 
   /** The cluster's instances, writer (the oldest) first. */
   members(cluster: ClusterRecord): InstanceRecord[] {
-    return [...this.instances.values()]
-      .filter((instance) => instance.clusterIdentifier === cluster.identifier)
+    return this.instances
+      .all()
+      .filter(
+        (instance) =>
+          instance.account === cluster.account && instance.clusterIdentifier === cluster.identifier,
+      )
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
@@ -112,10 +111,15 @@ export class RdsStore {
     }
   }
 
-  createSnapshot(clusterIdentifier: string, snapshotIdentifier: string, tags: Tag[]): SnapshotRecord {
+  createSnapshot(
+    scope: RdsScope,
+    clusterIdentifier: string,
+    snapshotIdentifier: string,
+    tags: Tag[],
+  ): SnapshotRecord {
     const identifier = checkIdentifier('DBClusterSnapshotIdentifier', snapshotIdentifier);
-    const cluster = this.cluster(clusterIdentifier);
-    if (this.snapshots.has(identifier)) {
+    const cluster = this.clusters.resolve(scope, clusterIdentifier);
+    if (this.snapshots.has(cluster.account, identifier)) {
       throw new AwsError(
         'DBClusterSnapshotAlreadyExistsFault',
         `Cannot create the cluster snapshot because one with the identifier ${identifier} already exists.`,
@@ -139,12 +143,12 @@ export class RdsStore {
       clusterResourceId: cluster.resourceId,
       tags,
     };
-    this.snapshots.set(identifier, snapshot);
+    this.snapshots.add(snapshot);
     return snapshot;
   }
 
-  deleteSnapshot(identifier: string): SnapshotRecord {
-    const snapshot = this.snapshot(identifier);
+  deleteSnapshot(scope: RdsScope, identifier: string): SnapshotRecord {
+    const snapshot = this.snapshots.resolve(scope, identifier);
     if (snapshot.type !== 'manual') {
       throw new AwsError('InvalidDBClusterSnapshotStateFault', 'Only manual snapshots may be deleted.');
     }
@@ -154,15 +158,15 @@ export class RdsStore {
         `Cannot delete the snapshot because it is not in available state: ${snapshot.identifier}`,
       );
     }
-    this.snapshots.delete(snapshot.identifier);
+    this.snapshots.remove(snapshot);
     return snapshot;
   }
 
   /** Always a new cluster, `creating` for `durations.restore`, with no instances. */
-  restoreCluster(request: RestoreRequest): ClusterRecord {
+  restoreCluster(scope: RdsScope, request: RestoreRequest): ClusterRecord {
     const identifier = checkIdentifier('DBClusterIdentifier', request.clusterIdentifier);
-    const snapshot = this.snapshot(request.snapshotIdentifier);
-    if (this.clusters.has(identifier))
+    const snapshot = this.snapshots.resolve(scope, request.snapshotIdentifier);
+    if (this.clusters.has(snapshot.account, identifier))
       throw new AwsError('DBClusterAlreadyExistsFault', 'DB Cluster already exists');
     if (snapshotStatus(snapshot, this.clock.now()) !== 'available') {
       throw new AwsError(
@@ -176,11 +180,14 @@ export class RdsStore {
         `The engine name requested for your DB cluster (${request.engine}) doesn't match the engine of the snapshot (${snapshot.engine}).`,
       );
     }
-    const template = [...this.clusters.values()].find((cluster) => cluster.account === snapshot.account);
+    const template = this.clusters.all().find((cluster) => cluster.account === snapshot.account);
     const cluster: ClusterRecord = {
       identifier,
       account: snapshot.account,
-      resourceId: resourceId('cluster', `${identifier}:${this.clock.now().toISOString()}`),
+      resourceId: resourceId(
+        'cluster',
+        `${snapshot.account}:${identifier}:${this.clock.now().toISOString()}`,
+      ),
       engine: snapshot.engine,
       engineVersion: request.engineVersion ?? snapshot.engineVersion,
       databaseName: template?.databaseName,
@@ -198,31 +205,30 @@ export class RdsStore {
       deletionProtection: request.deletionProtection ?? false,
       tags: request.tags,
     };
-    this.clusters.set(identifier, cluster);
+    this.clusters.add(cluster);
     return cluster;
   }
 
   /** Renames now with ApplyImmediately, otherwise leaves the rename pending for the maintenance window. */
-  renameCluster(identifier: string, newIdentifier: string, applyImmediately: boolean): ClusterRecord {
-    const cluster = this.cluster(identifier);
+  renameCluster(cluster: ClusterRecord, newIdentifier: string, applyImmediately: boolean): ClusterRecord {
     const target = checkIdentifier('NewDBClusterIdentifier', newIdentifier);
-    if (this.clusters.has(target))
+    if (this.clusters.has(cluster.account, target))
       throw new AwsError('DBClusterAlreadyExistsFault', 'DB Cluster already exists');
     this.requireAvailable(cluster);
     if (!applyImmediately) {
       cluster.pendingIdentifier = target;
       return cluster;
     }
-    this.clusters.delete(cluster.identifier);
+    this.clusters.remove(cluster);
     for (const instance of this.members(cluster)) instance.clusterIdentifier = target;
     cluster.identifier = target;
     cluster.pendingIdentifier = undefined;
-    this.clusters.set(target, cluster);
+    this.clusters.add(cluster);
     return cluster;
   }
 
   /** An Aurora instance joins its cluster; it is `creating` for half of `durations.restore`. */
-  createInstance(request: InstanceRequest): InstanceRecord {
+  createInstance(scope: RdsScope, request: InstanceRequest): InstanceRecord {
     const identifier = checkIdentifier('DBInstanceIdentifier', request.instanceIdentifier);
     if (!request.clusterIdentifier) {
       throw new AwsError(
@@ -230,8 +236,8 @@ export class RdsStore {
         `DBClusterIdentifier must be specified for engine ${request.engine}.`,
       );
     }
-    const cluster = this.cluster(request.clusterIdentifier);
-    if (this.instances.has(identifier))
+    const cluster = this.clusters.resolve(scope, request.clusterIdentifier);
+    if (this.instances.has(cluster.account, identifier))
       throw new AwsError('DBInstanceAlreadyExists', 'DB instance already exists');
     if (request.engine !== cluster.engine) {
       throw new AwsError(
@@ -244,7 +250,7 @@ export class RdsStore {
       identifier,
       clusterIdentifier: cluster.identifier,
       account: cluster.account,
-      resourceId: resourceId('db', `${identifier}:${this.clock.now().toISOString()}`),
+      resourceId: resourceId('db', `${cluster.account}:${identifier}:${this.clock.now().toISOString()}`),
       instanceClass: request.instanceClass,
       engine: cluster.engine,
       engineVersion: cluster.engineVersion,
@@ -256,7 +262,7 @@ export class RdsStore {
       createdAt: this.clock.now(),
       availableAt: ready > cluster.availableAt ? ready : cluster.availableAt,
     };
-    this.instances.set(identifier, instance);
+    this.instances.add(instance);
     return instance;
   }
 }

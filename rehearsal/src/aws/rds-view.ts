@@ -13,6 +13,7 @@ export interface RdsClusterView {
 export interface RdsSnapshotView {
   identifier: string;
   clusterIdentifier: string;
+  account: string;
   status: string;
   percentProgress: number;
   type: 'manual' | 'automated';
@@ -22,11 +23,15 @@ export interface RdsSnapshotView {
 export interface RdsInstanceView {
   identifier: string;
   clusterIdentifier: string;
+  account: string;
   status: string;
   instanceClass: string;
 }
 
-/** A read-only, in-process look at the RDS world, statuses as of the call (for tests and the composer). */
+/**
+ * A read-only, in-process look at the RDS world across every account, statuses as of the call (for tests and the
+ * composer); the same identifier may appear once per account.
+ */
 export interface RdsView {
   clusters(): RdsClusterView[];
   snapshots(): RdsSnapshotView[];
@@ -36,7 +41,7 @@ export interface RdsView {
 export function rdsView(store: RdsStore): RdsView {
   return {
     clusters: () =>
-      [...store.clusters.values()].map((cluster) => ({
+      store.clusters.all().map((cluster) => ({
         identifier: cluster.identifier,
         status: clusterStatus(cluster, store.now()),
         account: cluster.account,
@@ -44,18 +49,20 @@ export function rdsView(store: RdsStore): RdsView {
         pendingIdentifier: cluster.pendingIdentifier,
       })),
     snapshots: () =>
-      [...store.snapshots.values()].map((snapshot) => ({
+      store.snapshots.all().map((snapshot) => ({
         identifier: snapshot.identifier,
         clusterIdentifier: snapshot.clusterIdentifier,
+        account: snapshot.account,
         status: snapshotStatus(snapshot, store.now()),
         percentProgress: snapshotProgress(snapshot, store.now()),
         type: snapshot.type,
         createdAt: snapshot.createdAt,
       })),
     instances: () =>
-      [...store.instances.values()].map((instance) => ({
+      store.instances.all().map((instance) => ({
         identifier: instance.identifier,
         clusterIdentifier: instance.clusterIdentifier,
+        account: instance.account,
         status: instanceStatus(instance, store.now()),
         instanceClass: instance.instanceClass,
       })),

@@ -16,6 +16,7 @@ import {
   sendQueryResult,
 } from './http.js';
 import { QueryParams } from './query-params.js';
+import { rdsScopeOf } from './rds-accounts.js';
 import { handleRds } from './rds-api.js';
 import { seedRds } from './rds-seed.js';
 import { RdsStore } from './rds-store.js';
@@ -70,7 +71,13 @@ function serviceFromContent(request: SigV4Request): Service {
   return QueryParams.fromRequest(request.url, request.body).get('Version') === STS_VERSION ? 'sts' : 'rds';
 }
 
-function authenticate(world: World, request: SigV4Request, route: Route): AwsIdentity {
+/** Who signed the request, and for which region. */
+interface Caller {
+  identity: AwsIdentity;
+  region: string;
+}
+
+function authenticate(world: World, request: SigV4Request, route: Route): Caller {
   const secretFor = (accessKeyId: string): string | undefined =>
     world.identities.some((identity) => identity.accessKeyId === accessKeyId)
       ? world.secretAccessKey
@@ -88,7 +95,7 @@ function authenticate(world: World, request: SigV4Request, route: Route): AwsIde
   const identity = world.identities.find((candidate) => candidate.accessKeyId === verdict.scope.accessKeyId);
   if (!identity)
     throw authError('unknown-key', route.protocol, 'The security token included in the request is invalid.');
-  return identity;
+  return { identity, region: verdict.scope.region };
 }
 
 function dispatch(
@@ -98,7 +105,7 @@ function dispatch(
   res: ServerResponse,
   requestId: string,
 ): void {
-  const identity = authenticate(world, request, route);
+  const { identity, region } = authenticate(world, request, route);
   if (route.service === 'ecr') {
     world.faults.checkRequest('ecr', 'json');
     sendJson(
@@ -119,7 +126,7 @@ function dispatch(
     return;
   }
   world.faults.checkRequest('rds', 'query');
-  const { action, result } = handleRds(world.rds, params);
+  const { action, result } = handleRds(world.rds, rdsScopeOf(identity, region), params);
   sendQueryResult(res, requestId, RDS_NAMESPACE, action, result);
 }
 
