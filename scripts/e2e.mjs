@@ -76,7 +76,7 @@ async function runSuite(session) {
   session.browserLog = createWriteStream(path.join(artifactsDir, 'browser-console.log'));
   session.workbenchLog = createWriteStream(path.join(artifactsDir, 'workbench.log'));
   // The suites run on the rehearsal world's lendos clone: real git remotes, clusters, ECR, RDS and GitHub on loopback.
-  session.world = await prepareRehearsalWorkspace({ dir: path.join(session.runDir, 'world'), scenario: 'fast' });
+  session.world = await prepareRehearsalWorkspace({ dir: path.join(session.runDir, 'world'), scenario: 'e2e' });
   const { workspace } = session.world;
   session.server = await startCodeServer({
     workspace,
@@ -99,7 +99,18 @@ async function wireAutomation(session) {
   const { page } = session;
   let reportExit;
   const exit = new Promise((resolve) => (reportExit = resolve));
-  await page.exposeFunction('codeAutomationExit', (code) => reportExit(Number(code)));
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    // In an extension development window VS Code ends the run when its extension host dies; after a kill the suite
+    // asked for, the window is reloaded instead, as an engineer would, and the suite goes on in the new host.
+    if (session.killedHost) {
+      session.killedHost = false;
+      console.log(`  ↻ VS Code reports the extension host gone (exit ${code}); the window reloads`);
+      session.inRun = false;
+      session.page.reload().catch((error) => console.error(`e2e: reload after the kill failed: ${error.message}`));
+      return;
+    }
+    reportExit(Number(code));
+  });
   await page.exposeFunction('codeAutomationLog', (type, args) => onAutomationLog(session, type, args));
   // A window reload ends the extension host mid-run; what the workbench logs while unloading is not the run's.
   await page.exposeFunction('lendosWindowUnloading', () => {
@@ -139,11 +150,33 @@ async function onAutomationLog(session, type, args) {
     const [marker, ...rest] = line.trim().split(' ');
     const payload = rest.join(' ');
     if (marker === 'LENDOS_SCREENSHOT') await screenshotOnRequest(session, payload);
+    else if (marker === 'LENDOS_KILL_EXTENSION_HOST') killExtensionHost(session, Number(payload));
     else if (marker === 'LENDOS_E2E_TEST') session.outcomes.record(parseOutcome(payload));
     else if (marker === 'LENDOS_E2E_START' || marker === 'LENDOS_E2E_TOTALS')
       session.inRun = marker === 'LENDOS_E2E_START';
     else if (!session.inRun) session.workbenchLog.write(`[${type}] ${line}\n`);
     else (type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
+  }
+}
+
+/** SIGKILL to the extension host the suite runs in (a descendant of our code-server), as a crash would end it. */
+function killExtensionHost(session, pid) {
+  if (!Number.isInteger(pid) || pid <= 1) return console.error(`e2e: bad extension host pid "${pid}"`);
+  console.log(`  ✖ killing the extension host (pid ${pid}, SIGKILL) mid-upgrade`);
+  session.killedHost = true;
+  // Should VS Code not report the loss, reload anyway after a while.
+  setTimeout(() => {
+    if (!session.killedHost || !session.page) return;
+    session.killedHost = false;
+    console.log('  ↻ no report of the extension host loss in 20 s; the window reloads');
+    session.inRun = false;
+    session.page.reload().catch(() => {});
+  }, 20_000).unref();
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    session.killedHost = false;
+    console.error(`e2e: could not kill the extension host: ${error.message}`);
   }
 }
 

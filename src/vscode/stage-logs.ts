@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import type { UpgradeStage } from '../core/runbook/types.js';
 import type { LogSink } from '../engine/step-types.js';
 
+const ERROR = /\b(ERROR|FATAL|SEVERE)\b/;
+const WARN = /\bWARN(ING)?\b/;
+
 export class StageChannels implements vscode.Disposable {
   private readonly channels = new Map<string, vscode.LogOutputChannel>();
 
@@ -16,14 +19,24 @@ export class StageChannels implements vscode.Disposable {
     return channel;
   }
 
-  /** The sink a stage's pod logs stream into; process output arrives in batches and is appended as is. */
+  /**
+   * The sink a stage's pod logs stream into. Batches of pod output become one entry a line, at the level the line
+   * itself names (ERROR, WARN), so the channel's level filter and colours work on the pods' own lines.
+   */
   sink(environment: string, stage: UpgradeStage): LogSink {
     const channel = this.channel(environment, stage);
     return {
       info: (line) => channel.info(line),
       warn: (line) => channel.warn(line),
       error: (line) => channel.error(line),
-      output: (chunk) => channel.append(chunk),
+      output: (chunk) => {
+        for (const line of chunk.split('\n')) {
+          if (line === '') continue;
+          if (ERROR.test(line)) channel.error(line);
+          else if (WARN.test(line)) channel.warn(line);
+          else channel.info(line);
+        }
+      },
     };
   }
 

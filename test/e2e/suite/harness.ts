@@ -2,7 +2,8 @@
  * Helpers for e2e tests that run inside the real extension host (code-server), driven by scripts/e2e.mjs.
  * The host runs on the same machine as the driver, so they meet through log lines and the file system.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -66,4 +67,34 @@ export async function getExtension(): Promise<vscode.Extension<unknown>> {
 export function contributedCommands(extension: vscode.Extension<unknown>): string[] {
   const manifest = extension.packageJSON as { contributes?: { commands?: { command: string }[] } };
   return (manifest.contributes?.commands ?? []).map((entry) => entry.command);
+}
+
+/**
+ * The suite runs in up to three extension hosts: the first window; the window after release.test.ts reloads it; the
+ * window after production.test.ts killed its extension host mid-upgrade. Marker files in the artifacts folder tell
+ * which one this is.
+ */
+export type E2ePass = 'first' | 'after-reload' | 'after-crash';
+
+const PASS_MARKERS: Record<Exclude<E2ePass, 'first'>, string> = {
+  'after-reload': 'release-suite-before-reload.json',
+  'after-crash': 'production-before-crash.json',
+};
+
+export function markerPath(pass: Exclude<E2ePass, 'first'>): string {
+  return path.join(process.env.LENDOS_E2E_ARTIFACTS ?? tmpdir(), PASS_MARKERS[pass]);
+}
+
+export function e2ePass(): E2ePass {
+  if (existsSync(markerPath('after-crash'))) return 'after-crash';
+  if (existsSync(markerPath('after-reload'))) return 'after-reload';
+  return 'first';
+}
+
+/** Writes what the next pass needs to know, then ends this extension host the way a crash does (SIGKILL by the driver). */
+export async function crashExtensionHost(memo: unknown): Promise<never> {
+  writeFileSync(markerPath('after-crash'), JSON.stringify(memo));
+  console.log(`LENDOS_KILL_EXTENSION_HOST ${process.pid}`);
+  await new Promise((resolve) => setTimeout(resolve, 60_000));
+  throw new Error('The driver did not kill the extension host within 60 s');
 }

@@ -9,6 +9,13 @@ import * as path from 'node:path';
 
 type Outcome = 'pass' | 'fail' | 'pending';
 
+/** The suites build on each other's release: the foundation, Phase 1, staging, then production. Others run last. */
+const ORDER = ['activation', 'rehearsal', 'release', 'upgrade', 'production'];
+const rank = (file: string): number => {
+  const index = ORDER.indexOf(file.replace(/\.test\.js$/, ''));
+  return index === -1 ? ORDER.length : index;
+};
+
 function report(outcome: Outcome, test: Mocha.Runnable): void {
   console.log(`LENDOS_E2E_TEST ${JSON.stringify({ outcome, title: test.fullTitle() })}`);
 }
@@ -24,7 +31,7 @@ export function run(): Promise<void> {
   });
   const files = readdirSync(__dirname)
     .filter((file) => file.endsWith('.test.js'))
-    .sort();
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   for (const file of files) mocha.addFile(path.join(__dirname, file));
   console.log('LENDOS_E2E_START');
   return new Promise((resolve, reject) => {

@@ -1,0 +1,108 @@
+/**
+ * The DAML upgrade in production (BXCI), from the tree, on the rehearsal world's `e2e` scenario — after staging passed
+ * in upgrade.test.ts. Every mutating step asks for the typed environment name. Mid-upgrade the extension host is
+ * killed (SIGKILL, by the driver); the reloaded window resumes from the cluster without re-running a finished stage.
+ * Then the `upgrade` stage fails once (the scenario's fault) and is recovered with LendOS: Run Upgrade Stage.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { PlannedStep } from '../../../src/core/plan';
+import type { LendosApi } from '../../../src/extension';
+import { crashExtensionHost, e2ePass, getExtension, markerPath, screenshot, waitFor } from './harness';
+import { updateValuesTags } from './world';
+
+type Result = { ok: boolean; message?: string; value?: unknown };
+const CONFIRM = { yes: true, confirmEnvironment: 'bxci' };
+/** The e2e scenario makes this stage slow enough to crash in the middle of it. */
+const SLOW_STAGE = 'production.upgrade.stage.upgrade-consent';
+const FINISHED_BEFORE_CRASH = ['upload-dars', 'init-upgrade-coordinator', 'initialize-upgraders'];
+
+async function api(): Promise<{ lendos: LendosApi; status: (id: string) => PlannedStep | undefined }> {
+  const lendos = (await getExtension()).exports as LendosApi;
+  return { lendos, status: (id) => lendos.session.view?.plan.find((p) => p.step.id === id) };
+}
+
+async function run(lendos: LendosApi, id: string, answers: object = CONFIRM, command = 'lendos.runStep'): Promise<Result> {
+  const result = (await vscode.commands.executeCommand(command, id, answers)) as Result;
+  await lendos.session.refresh();
+  return result;
+}
+
+async function expectSucceeded(lendos: LendosApi, id: string, command?: string): Promise<void> {
+  const result = await run(lendos, id, CONFIRM, command);
+  const message = lendos.session.view?.plan.find((p) => p.step.id === id)?.state.message;
+  assert.deepEqual(result, { ok: true, value: 'succeeded' }, `${id}: ${result.message ?? message ?? ''}`);
+}
+
+const jobUid = (planned: PlannedStep | undefined) => String(planned?.state.evidence.uid ?? '');
+
+/** The Release view with production's stages in sight. */
+async function showTree(lendos: LendosApi, stepId = 'production.upgrade.run'): Promise<void> {
+  await vscode.commands.executeCommand('workbench.view.extension.lendos');
+  await lendos.treeView.reveal({ kind: 'step', stepId }, { expand: true, select: false });
+}
+
+describe('DAML upgrade in production (rehearsal world)', function () {
+  this.timeout(300_000);
+
+  it('asks for the typed name, then runs up to a stage and survives the extension host being killed there', async function () {
+    if (e2ePass() !== 'after-reload') this.skip();
+    const { lendos, status } = await api();
+    await waitFor(() => status('staging.upgrade.validate')?.status === 'succeeded', 20_000, 'staging validated');
+    updateValuesTags('production');
+    const approval = (await vscode.commands.executeCommand('lendos.markStepDone', 'staging.smoke-approval', { note: 'Approved by Luis in REL-123 (rehearsal)' })) as Result;
+    assert.equal(approval.ok, true, approval.message);
+    const tags = (await vscode.commands.executeCommand('lendos.markStepDone', 'production.values-tags', { note: 'rehearsal' })) as Result;
+    assert.equal(tags.ok, true, tags.message);
+
+    await expectSucceeded(lendos, 'production.upgrade.prerequisites');
+    const unconfirmed = await run(lendos, 'production.upgrade.scale-down', { yes: true });
+    assert.notEqual(unconfirmed.value, 'succeeded', '--yes alone is not enough in production');
+    assert.notEqual(status('production.upgrade.scale-down')?.status, 'succeeded');
+    for (const id of ['scale-down', 'canton-restart', 'snapshot']) await expectSucceeded(lendos, `production.upgrade.${id}`);
+
+    let ended = false;
+    void run(lendos, 'production.upgrade.run').finally(() => (ended = true));
+    await waitFor(() => status(SLOW_STAGE)?.status === 'running' || ended, 60_000, 'the slow stage to start');
+    assert.equal(status(SLOW_STAGE)?.status, 'running', 'the run is at the slow stage');
+    await vscode.commands.executeCommand('lendos.showStageLog', SLOW_STAGE);
+    await showTree(lendos);
+    await lendos.treeView.reveal({ kind: 'step', stepId: SLOW_STAGE }, { select: false });
+    await screenshot('production-upgrade-running');
+    const uids = Object.fromEntries(FINISHED_BEFORE_CRASH.map((stage) => [stage, jobUid(status(`production.upgrade.stage.${stage}`))]));
+    await crashExtensionHost({ uids });
+  });
+
+  it('after the crash: resumes from the cluster, a failed stage is rerun with Run Upgrade Stage, and production validates', async function () {
+    if (e2ePass() !== 'after-crash') this.skip();
+    const { lendos, status } = await api();
+    const { uids } = JSON.parse(readFileSync(markerPath('after-crash'), 'utf8')) as { uids: Record<string, string> };
+    await waitFor(() => status('production.upgrade.run')?.state.status === 'cancelled', 20_000, 'the interrupted run re-observed');
+    assert.match(status('production.upgrade.run')?.state.message ?? '', /Interrupted/);
+
+    const resumed = await run(lendos, 'production.upgrade.run');
+    assert.equal(resumed.value, 'failed', 'the scenario fails the upgrade stage once');
+    const failed = status('production.upgrade.stage.upgrade')!;
+    assert.equal(failed.status, 'failed');
+    assert.match(JSON.stringify(failed.state.evidence.lastLines), /DEADLINE_EXCEEDED/);
+    for (const stage of FINISHED_BEFORE_CRASH) {
+      assert.equal(jobUid(status(`production.upgrade.stage.${stage}`)), uids[stage], `${stage} was not run again after the crash`);
+    }
+    assert.equal(status(SLOW_STAGE)?.status, 'succeeded', 'the stage running at the crash finished on its own Job');
+    const item = await lendos.tree.getTreeItem({ kind: 'step', stepId: failed.step.id });
+    assert.match(String(item.contextValue), /\bcanRunStage\b/, 'the failed stage offers the rerun');
+    const lines = await lendos.tree.getChildren({ kind: 'step', stepId: failed.step.id });
+    assert.ok(lines.some((node) => node.kind === 'logLine' && /DEADLINE_EXCEEDED/.test(node.text)), 'its last log lines are in the tree');
+    await showTree(lendos, failed.step.id);
+    await screenshot('production-stage-failed');
+
+    await expectSucceeded(lendos, failed.step.id, 'lendos.runUpgradeStage');
+    await expectSucceeded(lendos, 'production.upgrade.run');
+    for (const id of ['argocd-sync', 'scale-up', 'validate']) await expectSucceeded(lendos, `production.upgrade.${id}`);
+    const rows = JSON.stringify(status('production.upgrade.validate')!.state.evidence.validation);
+    assert.match(rows, /signing-portal/);
+    await showTree(lendos);
+    await screenshot('production-upgrade-done');
+  });
+});
