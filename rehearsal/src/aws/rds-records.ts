@@ -91,3 +91,22 @@ export function instanceStatus(instance: InstanceRecord, now: Date): InstanceSta
 export function isValidIdentifier(value: string): boolean {
   return value.length <= 63 && /^[A-Za-z](?:-?[A-Za-z0-9])*$/.test(value);
 }
+
+/** A snapshot of `cluster` as RDS records it: the cluster's identity, engine and storage, plus what is given. */
+export function clusterSnapshot(
+  cluster: ClusterRecord,
+  fields: Pick<SnapshotRecord, 'identifier' | 'type' | 'createdAt' | 'completesAt' | 'outcome' | 'tags'>,
+): SnapshotRecord {
+  return {
+    ...fields,
+    clusterIdentifier: cluster.identifier,
+    account: cluster.account,
+    engine: cluster.engine,
+    engineVersion: cluster.engineVersion,
+    clusterCreatedAt: cluster.createdAt,
+    masterUsername: cluster.masterUsername,
+    allocatedStorage: cluster.allocatedStorage,
+    availabilityZones: cluster.availabilityZones,
+    clusterResourceId: cluster.resourceId,
+  };
+}

@@ -1,5 +1,5 @@
 import { ACCOUNTS } from './accounts.js';
-import type { ClusterRecord, InstanceRecord, SnapshotRecord } from './rds-records.js';
+import { clusterSnapshot, type ClusterRecord, type InstanceRecord, type SnapshotRecord } from './rds-records.js';
 import { resourceId, type RdsStore } from './rds-store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -89,23 +89,7 @@ function snapshotOf(
   type: SnapshotRecord['type'],
   at: Date,
 ): SnapshotRecord {
-  return {
-    identifier,
-    clusterIdentifier: cluster.identifier,
-    account: cluster.account,
-    type,
-    createdAt: at,
-    completesAt: new Date(at.getTime() + 11 * 60_000),
-    outcome: 'available',
-    engine: cluster.engine,
-    engineVersion: cluster.engineVersion,
-    clusterCreatedAt: cluster.createdAt,
-    masterUsername: cluster.masterUsername,
-    allocatedStorage: cluster.allocatedStorage,
-    availabilityZones: cluster.availabilityZones,
-    clusterResourceId: cluster.resourceId,
-    tags: [],
-  };
+  return clusterSnapshot(cluster, { identifier, type, createdAt: at, completesAt: new Date(at.getTime() + 11 * 60_000), outcome: 'available', tags: [] });
 }
 
 /** Seven daily automated snapshots in the 07:00 backup window, and the last release's manual one. */

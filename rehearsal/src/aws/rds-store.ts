@@ -4,6 +4,7 @@ import { AwsError } from './errors.js';
 import type { AwsFaults } from './faults.js';
 import { AccountRecords, type RdsScope } from './rds-accounts.js';
 import {
+  clusterSnapshot,
   clusterStatus,
   isValidIdentifier,
   snapshotStatus,
@@ -126,23 +127,14 @@ export class RdsStore {
       );
     }
     this.requireAvailable(cluster);
-    const snapshot: SnapshotRecord = {
+    const snapshot = clusterSnapshot(cluster, {
       identifier,
-      clusterIdentifier: cluster.identifier,
-      account: cluster.account,
       type: 'manual',
       createdAt: this.clock.now(),
       completesAt: this.after(this.scenario.durations.snapshot * this.faults.snapshotSlowdown()),
       outcome: this.faults.snapshotFailure() ? 'failed' : 'available',
-      engine: cluster.engine,
-      engineVersion: cluster.engineVersion,
-      clusterCreatedAt: cluster.createdAt,
-      masterUsername: cluster.masterUsername,
-      allocatedStorage: cluster.allocatedStorage,
-      availabilityZones: cluster.availabilityZones,
-      clusterResourceId: cluster.resourceId,
       tags,
-    };
+    });
     this.snapshots.add(snapshot);
     return snapshot;
   }
