@@ -2,6 +2,7 @@
 import { loadStartedAt } from './load-clock.js';
 import * as vscode from 'vscode';
 import path from 'node:path';
+import { systemClock } from './adapters/clock.js';
 import { FileJournalStore } from './adapters/journal-file.js';
 import { createStepPorts } from './adapters/step-ports.js';
 import { GitWorkspaceRepo } from './adapters/workspace-repo.js';
@@ -46,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const service = new ReleaseService({
     store,
     repo,
-    clock: { now: () => new Date() },
+    clock: systemClock,
     config: () => config.current,
     isAutomated: (id) => registry.isAutomated(id),
   });

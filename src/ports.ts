@@ -1,4 +1,5 @@
 /** The interfaces steps and the engine need from the outside world. Adapters implement them. */
+import { brand, hasBrand } from './core/errors.js';
 import type { JournalEvent, JournalWarning } from './core/journal/types.js';
 
 export interface JournalRead {
@@ -35,6 +36,8 @@ export interface WorkspaceRepo {
 
 export interface Clock {
   now(): Date;
+  /** Resolves after `ms`; rejects with the signal's reason as soon as `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 // ── Phase 1: git, processes, ECR ───────────────────────────────────────────────────────────────────────
@@ -312,6 +315,11 @@ export class KubeConflict extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'KubeConflict';
+    brand(this, 'KubeConflict');
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, 'KubeConflict');
   }
 }
 

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { readConfigFile } from '../../src/adapters/config-file.js';
+import { systemClock } from '../../src/adapters/clock.js';
 import { FileJournalStore } from '../../src/adapters/journal-file.js';
 import { GitWorkspaceRepo } from '../../src/adapters/workspace-repo.js';
 import { resolveConfig } from '../../src/core/config/resolve.js';
@@ -61,7 +62,7 @@ export async function startReleaseWorld(
     const service = new ReleaseService({
       store: wrapStore(new FileJournalStore(root)),
       repo: new GitWorkspaceRepo(root),
-      clock: { now: () => new Date() },
+      clock: systemClock,
       config: () => config,
       isAutomated: (id) => registry.isAutomated(id),
     });

@@ -1,7 +1,7 @@
 /** Reads a rehearsal's world.json (written by `lendos rehearse --headless`); errors say what is wrong and what to do. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError, messageOf } from '../core/errors.js';
+import { UserError, brand, hasBrand, messageOf } from '../core/errors.js';
 import type { RehearsalWorld } from './step-ports.js';
 import { isRecord } from '../core/config/validate.js';
 
@@ -10,6 +10,11 @@ export class WorldFileError extends UserError {
   constructor(message: string) {
     super(message, 'world-file');
     this.name = 'WorldFileError';
+    brand(this, 'WorldFileError');
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, 'WorldFileError');
   }
 }
 

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readConfigFile } from '../adapters/config-file.js';
+import { systemClock } from '../adapters/clock.js';
 import { FileJournalStore } from '../adapters/journal-file.js';
 import { createStepPorts, type RehearsalWorld } from '../adapters/step-ports.js';
 import { loadWorldFile } from '../adapters/world-file.js';
@@ -49,7 +50,7 @@ export async function createContext(workspace: string | undefined, worldFile?: s
   const service = new ReleaseService({
     store,
     repo,
-    clock: { now: () => new Date() },
+    clock: systemClock,
     config: () => config,
     isAutomated: (id) => registry.isAutomated(id),
   });

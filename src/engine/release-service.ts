@@ -166,6 +166,10 @@ export class ReleaseService {
     return this.deps.config();
   }
 
+  get clock(): Clock {
+    return this.deps.clock;
+  }
+
   /** Appends one event stamped with time and actor; the step runner writes through this. */
   appendEvent(event: Omit<JournalEvent, 'v' | 'time' | 'actor'>): Promise<void> {
     return this.append(event);

@@ -43,6 +43,11 @@ export class StepRunner {
     return this.running.has(`${version}/${stepId}`);
   }
 
+  /** The form fields a step may ask for (what `--set` may override); empty for a step without a form or an executor. */
+  async formFields(stepId: string): Promise<readonly string[]> {
+    return (await this.registry.find(stepId))?.fields ?? [];
+  }
+
   async run(version: string, stepId: string, shell: StepShell): Promise<RunResult> {
     const key = `${version}/${stepId}`;
     if (this.running.has(key)) throw new UserError(`${stepId} is already running in this window.`);
@@ -110,6 +115,7 @@ export class StepRunner {
       record: (data) => this.service.appendEvent({ release: version, step: stepId, type: 'step.evidence', data }),
       prompt: shell.prompt,
       signal: shell.signal,
+      clock: this.service.clock,
       ports: this.ports,
       statusOf: (id) => status.get(id) ?? 'pending',
       child: (id) => this.childStep(view, version, stepId, id),

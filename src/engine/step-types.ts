@@ -6,6 +6,8 @@ import type { CalVer } from '../core/calver.js';
 import type { LendosConfig } from '../core/config/types.js';
 import type { EventData, StepStatus } from '../core/journal/types.js';
 import type { StepDef, UpgradeStage } from '../core/runbook/types.js';
+import { brand, hasBrand } from '../core/errors.js';
+import type { Clock } from '../ports.js';
 
 /** Lines of a step's log (the editor's LogOutputChannel, the terminal's stdout). */
 export interface LogSink {
@@ -65,6 +67,8 @@ export interface StepContext<P = unknown> {
   readonly prompt: Prompt;
   /** Aborted when the person cancels; long waits and processes must stop promptly. */
   readonly signal: AbortSignal;
+  /** The time, and cancellable waits: steps never read `Date.now` or call `setTimeout` themselves. */
+  readonly clock: Clock;
   /** The outside world, through ports (src/ports.ts): what a given step needs. */
   readonly ports: P;
   /** Journal status of any step of this release, as it was when this run began. */
@@ -88,6 +92,8 @@ export interface StepOutcome {
 
 export interface StepExecutor<P = unknown, I = unknown> {
   readonly stepId: string | RegExp;
+  /** Ids of the form fields `prepare` may ask for: what `lendos run --set FIELD=VALUE` accepts (none when absent). */
+  readonly fields?: readonly string[];
   observe(ctx: StepContext<P>): Promise<Observation>;
   /** Gathers inputs (forms, confirmations) before anything changes; undefined means the person declined. */
   prepare?(ctx: StepContext<P>): Promise<I | undefined>;
@@ -99,6 +105,11 @@ export class Cancelled extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'Cancelled';
+    brand(this, 'Cancelled');
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, 'Cancelled');
   }
 }
 
@@ -107,5 +118,10 @@ export class Declined extends Error {
   constructor(message = 'Cancelled; nothing was changed.') {
     super(message);
     this.name = 'Declined';
+    brand(this, 'Declined');
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, 'Declined');
   }
 }

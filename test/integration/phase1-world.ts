@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { systemClock } from '../../src/adapters/clock.js';
 import { FileJournalStore } from '../../src/adapters/journal-file.js';
 import { GitCli } from '../../src/adapters/git.js';
 import { NodeProcesses } from '../../src/adapters/processes.js';
@@ -144,7 +145,7 @@ export class Phase1World {
     this.service = new ReleaseService({
       store: this.store,
       repo: new GitWorkspaceRepo(this.root),
-      clock: { now: () => new Date() },
+      clock: systemClock,
       config: defaultConfig,
       isAutomated: (id) => registry.isAutomated(id),
     });

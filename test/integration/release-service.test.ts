@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fixedClock } from '../../src/adapters/clock.js';
 import { FileJournalStore } from '../../src/adapters/journal-file.js';
 import { GitWorkspaceRepo } from '../../src/adapters/workspace-repo.js';
 import { defaultConfig } from '../../src/core/config/defaults.js';
@@ -12,7 +13,7 @@ function serviceFor(root: string) {
   return new ReleaseService({
     store: new FileJournalStore(root),
     repo: new GitWorkspaceRepo(root),
-    clock: { now: () => new Date('2025-11-10T12:00:00Z') },
+    clock: fixedClock(new Date('2025-11-10T12:00:00Z')),
     config: defaultConfig,
   });
 }

@@ -7,6 +7,7 @@ import { fromIni } from '@aws-sdk/credential-providers';
 import { environmentAwsOptions, lazyAwsIdentity, lazyEcr, lazyRds } from '../../src/adapters/aws/lazy.js';
 import { GitCli } from '../../src/adapters/git.js';
 import { FetchHttpProbe } from '../../src/adapters/http-probe.js';
+import { systemClock } from '../../src/adapters/clock.js';
 import { FileJournalStore } from '../../src/adapters/journal-file.js';
 import { lazyKube } from '../../src/adapters/kube/lazy.js';
 import { lazyPqs, pqsOptionsFor } from '../../src/adapters/pqs/lazy.js';
@@ -81,7 +82,7 @@ export class UpgradeAwsWorld {
     this.service = new ReleaseService({
       store: this.store,
       repo: new GitWorkspaceRepo(root),
-      clock: { now: () => new Date() },
+      clock: systemClock,
       config: () => this.config,
       isAutomated: (id) => this.registry.isAutomated(id),
     });

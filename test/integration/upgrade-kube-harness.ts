@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { lazyEcr } from '../../src/adapters/aws/lazy.js';
 import { GitCli } from '../../src/adapters/git.js';
+import { systemClock } from '../../src/adapters/clock.js';
 import { FileJournalStore } from '../../src/adapters/journal-file.js';
 import { lazyKube } from '../../src/adapters/kube/lazy.js';
 import { NodeProcesses } from '../../src/adapters/processes.js';
@@ -136,7 +137,7 @@ export class KubeProcedureWorld {
     this.service = new ReleaseService({
       store: new FileJournalStore(root),
       repo: new GitWorkspaceRepo(root),
-      clock: { now: () => new Date() },
+      clock: systemClock,
       config: () => this.config,
       isAutomated: (id) => this.registry.isAutomated(id),
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { systemClock } from '../../src/adapters/clock.js';
 import { credentialFailure } from '../../src/adapters/aws/credentials.js';
 import { rdsFailure } from '../../src/adapters/aws/rds.js';
 import { pqsOptionsFor } from '../../src/adapters/pqs/lazy.js';
@@ -75,6 +76,7 @@ function context(stepId: string, fakes: Fakes) {
     step,
     version: CalVer.parse(VERSION),
     config: defaultConfig(),
+    clock: systemClock,
     evidenceOf: (id) => fakes.evidence?.[id] ?? {},
     log: { info: (l) => lines.push(l), warn: (l) => lines.push(`warn: ${l}`), error: (l) => lines.push(`error: ${l}`), output: () => undefined },
     progress: async (message, data) => void events.push({ type: 'progress', message, data }),
