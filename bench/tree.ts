@@ -6,6 +6,7 @@
  * is not part of it. Baseline: the same changes' arrival in the product's Job watch callback, in this process.
  * Usage: node --import tsx bench/tree.ts
  */
+import { FileRunLocks } from '../src/adapters/run-locks.js';
 import { createStepPorts, type RehearsalWorld } from '../src/adapters/step-ports.js';
 import type { ReleaseService, ReleaseView } from '../src/engine/release-service.js';
 import { scriptedPrompt } from '../src/engine/scripted-prompt.js';
@@ -131,7 +132,7 @@ async function measure(release: ReleaseWorld): Promise<{ probe: ChangeProbe; rea
   const ports = { ...base, kube: async () => timedKube(await base.kube(), probe) };
   const tree = new TreeRefresh(release.service, (view, at) => probe.viewed(view, at));
   try {
-    const runner = new StepRunner(release.service, release.registry, ports);
+    const runner = new StepRunner(release.service, release.registry, ports, new FileRunLocks(release.root), 'cli');
     const result = await runner.run(VERSION, STEP, {
       prompt: scriptedPrompt({ yes: true }, quietLog),
       log: quietLog,

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { systemClock } from './adapters/clock.js';
 import { FileJournalStore } from './adapters/journal-file.js';
+import { FileRunLocks } from './adapters/run-locks.js';
 import { createStepPorts } from './adapters/step-ports.js';
 import { GitWorkspaceRepo } from './adapters/workspace-repo.js';
 import type { LendosConfig } from './core/config/types.js';
@@ -11,7 +12,7 @@ import { messageOf } from './core/errors.js';
 import { LazyExecutorRegistry } from './engine/registry.js';
 import { ReleaseService } from './engine/release-service.js';
 import { StepRunner } from './engine/step-runner.js';
-import { noWorkspaceRepo, noWorkspaceStore } from './engine/no-workspace.js';
+import { noWorkspaceLocks, noWorkspaceRepo, noWorkspaceStore } from './engine/no-workspace.js';
 import { AUTOMATED_STEPS } from './steps/automated.js';
 import { registerCommands } from './vscode/commands/index.js';
 import { ConfigHolder } from './vscode/config-holder.js';
@@ -50,9 +51,10 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     clock: systemClock,
     config: () => config.current,
     isAutomated: (id) => registry.isAutomated(id),
+    configProblems: () => config.problems,
   });
   const ports = createStepPorts(root ?? '', () => config.current, () => config.world, () => repo.actor());
-  const runner = new StepRunner(service, registry, ports);
+  const runner = new StepRunner(service, registry, ports, root ? new FileRunLocks(root) : noWorkspaceLocks, 'editor');
   const session = new ReleaseSession(service, log, () => config.problems);
   const tree = new ReleaseTreeProvider(session);
   const docs = new StepDocumentProvider(session);

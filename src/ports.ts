@@ -1,6 +1,7 @@
 /** The interfaces steps and the engine need from the outside world. Adapters implement them. */
 import { brand, hasBrand } from './core/errors.js';
 import type { JournalEvent, JournalWarning } from './core/journal/types.js';
+import type { RunOwner } from './core/run-owner.js';
 
 export interface JournalRead {
   readonly events: JournalEvent[];
@@ -19,6 +20,25 @@ export interface JournalStore {
   setActiveRelease(version: string): Promise<void>;
   /** Where the release's journal lives, for "Show Journal". */
   pathOf(version: string): string;
+}
+
+/** A step's lock, held by one run until it is released. */
+export interface RunLock {
+  release(): Promise<void>;
+}
+
+/**
+ * One runner per step across processes and windows: a lock per step (an upgrade stage shares its procedure run's)
+ * that names its run. A holder whose process is gone is replaced; a live one is answered instead.
+ */
+export interface RunLocks {
+  /** This machine's name and this process's id and start, for new runs' owners. */
+  readonly host: string;
+  readonly pid: number;
+  readonly pidStart?: number;
+  acquire(version: string, key: string, owner: RunOwner): Promise<RunLock | { readonly heldBy: RunOwner; readonly file: string }>;
+  /** Whether a run's process still runs it: true/false on this machine, undefined for another machine's run. */
+  isAlive(owner: Pick<RunOwner, 'id' | 'pid' | 'host' | 'pidStart'>): boolean | undefined;
 }
 
 /** Read-only facts about the workspace repository. */
@@ -196,7 +216,8 @@ export interface HttpProbe {
 
 // ── Section 3, Kubernetes (issue 5): every call names its kube context; the kubeconfig's current context is never used. ──
 import type { JsonValue } from './core/journal/types.js';
-import type { UpgradeEnvironment } from './core/runbook/types.js';
+import type { EnvironmentName, UpgradeEnvironment } from './core/runbook/types.js';
+import type { EnvironmentIdentity } from './core/config/types.js';
 
 /** Where a kube context points, as the kubeconfig says. */
 export interface KubeClusterInfo {
@@ -337,6 +358,8 @@ export interface LogFollow {
  */
 export interface Kube {
   clusterInfo(context: string): Promise<KubeClusterInfo>;
+  /** The UID of the cluster's `kube-system` namespace: created once per cluster, it names the cluster. */
+  clusterUid(context: string): Promise<string>;
   namespaceExists(context: string, namespace: string): Promise<boolean>;
   getScale(context: string, namespace: string, deployment: string): Promise<DeploymentScale>;
   /** Merge-patch of the scale subresource. */
@@ -380,4 +403,6 @@ export interface UpgradePorts extends Phase1Ports {
   actor(): Promise<string>;
   /** This machine's host name; with the actor, the cluster lock's holder identity. */
   readonly host: string;
+  /** Records (part of) an environment's identity in `.lendos/config.yaml`; answers the file's path. */
+  recordIdentity(environment: EnvironmentName, identity: Partial<EnvironmentIdentity>): Promise<string>;
 }

@@ -27,7 +27,9 @@ export type Fault =
   | { kind: 'api-errors'; service: 'kube' | 'ecr' | 'rds' | 'github'; status: 500 | 429 | 503; every: number }
   | { kind: 'expired-credentials'; service: 'ecr' | 'rds' }
   | { kind: 'selfheal'; application: string; cluster?: ClusterName }
-  | { kind: 'script-fails'; script: 'generate-upgrade' | 'docker-build' | 'run-upgrade'; exitCode: number };
+  | { kind: 'script-fails'; script: 'generate-upgrade' | 'docker-build' | 'run-upgrade'; exitCode: number }
+  /** Someone renews a Lease between a client's read and write: its first `times` writes (default 1) get 409 Conflict. */
+  | { kind: 'lease-contended'; cluster?: ClusterName; times?: number };
 
 /** Durations in milliseconds of world time; the clock scales them by `timeScale`. */
 export interface ScenarioDurations {
@@ -143,6 +145,11 @@ export interface WorldDescription {
   github: { apiUrl: string; token: string; owner: string };
   /** Each environment's frontend URLs (lendos-portal, then signing-portal): 200 while the portal has a ready pod, else 503. */
   urls: Record<ClusterName, string[]>;
+  /**
+   * What each environment is, as the release asserts it before any change: the AWS account of its profile, the UID of
+   * its cluster's kube-system namespace and its API server; the kubeconfig names each cluster by its EKS ARN.
+   */
+  identities: Record<ClusterName, { account: string; clusterUid: string; server: string; eksCluster: string }>;
   /** PQS (PostgreSQL) per cluster; absent when the machine has no PostgreSQL binaries. */
   pqs?: Record<ClusterName, { url: string }>;
   remotes: { lendos: string; workloads: string };

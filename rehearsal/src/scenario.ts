@@ -42,6 +42,7 @@ const FAULT_KINDS = new Set<Fault['kind']>([
   'expired-credentials',
   'selfheal',
   'script-fails',
+  'lease-contended',
 ]);
 
 export class ScenarioError extends Error {}

@@ -1,13 +1,13 @@
 /** The rehearsal world: every part started on loopback, wired together, and described in DIR/world.json. */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createEcrRegistry, startAwsServer, WORLD_REGION, writeAwsConfig, type AwsServer } from './aws/index.js';
+import { ACCOUNTS, createEcrRegistry, startAwsServer, WORLD_REGION, writeAwsConfig, type AwsServer } from './aws/index.js';
 import { createClock } from './clock.js';
 import type { AwsCredentials, ClusterName, EcrRegistry, Scenario, SeedSecret, WorldClock, WorldDescription } from './contracts.js';
 import { startFrontends, type FrontendServer } from './frontends.js';
 import { cloneWorkspace, createRemotes, readValuesTags, type Remotes } from './git/index.js';
 import { startGitHubServer, type RunningGitHubServer } from './github/index.js';
-import { startKubeCluster, writeKubeconfig, type KubeCluster } from './kube/index.js';
+import { Resources, startKubeCluster, writeKubeconfig, type KubeCluster } from './kube/index.js';
 import { followUpgrades, PQS_CONNECTION_SECRET, pqsUnavailable, startPqs, type PqsServer } from './pqs/index.js';
 import { loadScenario } from './scenario.js';
 import { prepareWorldDir, writeMarker } from './world-dir.js';
@@ -187,13 +187,28 @@ async function startParts(
   return { clock, ecr, aws, remotes, clusters, github, frontends, pqs };
 }
 
+/** The EKS cluster names of the runbook's environments. */
+const EKS_NAMES: Readonly<Record<ClusterName, string>> = { staging: 'lendos-stg', production: 'bxci-prod' };
+
+/** Each cluster's identity: the account of its environment's profile, its kube-system UID, its server and EKS ARN. */
+function clusterIdentities(clusters: Readonly<Record<ClusterName, KubeCluster>>): WorldDescription['identities'] {
+  const of = (name: ClusterName) => {
+    const account = ACCOUNTS[name];
+    const clusterUid = clusters[name].store.get(Resources.namespaces, undefined, 'kube-system')?.metadata.uid ?? '';
+    return { account, clusterUid, server: clusters[name].url, eksCluster: `arn:aws:eks:${WORLD_REGION}:${account}:cluster/${EKS_NAMES[name]}` };
+  };
+  return { staging: of('staging'), production: of('production') };
+}
+
 /** Writes the kubeconfig and AWS files, and returns the world's description (without its `env`, derived from it). */
 async function describe(scenario: Scenario, dir: string, secrets: Secrets, parts: Parts): Promise<WorldDescription> {
   const kubeconfig = path.join(dir, 'kubeconfig');
+  const identities = clusterIdentities(parts.clusters);
   const clusters = (['staging', 'production'] as const).map((name) => ({
     context: WORLD_CONTEXTS[name],
     url: parts.clusters[name].url,
     token: secrets.kube[name],
+    cluster: identities[name].eksCluster,
   }));
   await writeKubeconfig(kubeconfig, clusters);
   const awsFiles = writeAwsConfig(path.join(dir, 'aws'), secrets.aws, WORLD_REGION);
@@ -216,6 +231,7 @@ async function describe(scenario: Scenario, dir: string, secrets: Secrets, parts
     },
     github: { apiUrl: parts.github.url, token: secrets.github, owner: GITHUB_OWNER },
     urls: { staging: [...parts.frontends.urls.staging], production: [...parts.frontends.urls.production] },
+    identities,
     ...(parts.pqs ? { pqs: { staging: { url: parts.pqs.urls.staging }, production: { url: parts.pqs.urls.production } } } : {}),
     remotes: { ...parts.remotes },
     workspace: { lendos: path.join(dir, 'workspace', 'lendos'), workloads: path.join(dir, 'workspace', 'lendos-eks-workloads') },

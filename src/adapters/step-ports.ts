@@ -23,6 +23,8 @@ export interface RehearsalWorld {
   readonly pqs?: Partial<Record<string, { readonly url: string }>>;
   /** The world's frontend URLs per environment (lendos-portal, then signing-portal). */
   readonly urls?: Partial<Record<string, readonly string[]>>;
+  /** Each environment's identity in the world (its account, cluster UID and server). */
+  readonly identities?: Partial<Record<string, { readonly account: string; readonly clusterUid: string; readonly server: string }>>;
   /** KUBECONFIG, AWS_*, GITHUB_*, LENDOS_PQS_URL_* for child processes. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -57,6 +59,11 @@ export function createStepPorts(
     http: new FetchHttpProbe(),
     actor,
     host: os.hostname(),
+    recordIdentity: async (environment, identity) => {
+      const { recordIdentity } = await import('./config-file.js');
+      const values = Object.fromEntries(Object.entries(identity).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      return recordIdentity(root, environment, values);
+    },
     get scriptEnv() {
       const w = world();
       if (!w) return {};

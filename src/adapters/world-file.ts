@@ -23,6 +23,8 @@ const REQUIRED = [
   'kube.production.url', 'kube.production.token', 'aws.region', 'aws.ecrEndpoint', 'aws.rdsEndpoint', 'aws.stsEndpoint', 'aws.configFile',
   'aws.credentialsFile', 'aws.credentials.accessKeyId', 'aws.credentials.secretAccessKey', 'github.apiUrl',
   'github.token', 'github.owner', 'remotes.lendos', 'remotes.workloads', 'workspace.lendos', 'workspace.workloads',
+  'identities.staging.account', 'identities.staging.clusterUid', 'identities.staging.server',
+  'identities.production.account', 'identities.production.clusterUid', 'identities.production.server',
 ];
 
 /** The dotted paths of the fields a client needs that are missing or not strings. */

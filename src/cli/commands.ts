@@ -3,6 +3,7 @@ import { CalVer } from '../core/calver.js';
 import { UserError } from '../core/errors.js';
 import { currentStep, durationOf, formatDuration, progressOf, type PlannedStep } from '../core/plan.js';
 import { buildRunbook } from '../core/runbook/index.js';
+import { scriptedPrompt } from '../engine/scripted-prompt.js';
 import type { CliContext } from './context.js';
 import type { Output } from './output.js';
 
@@ -57,6 +58,10 @@ export async function statusCommand(ctx: CliContext, out: Output, opts: { releas
   if (!(await ctx.service.versions()).includes(version)) {
     throw new UserError(`There is no release ${version} in ${ctx.root}: start it first (LendOS: Start Release… in VS Code).`);
   }
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, output: () => undefined };
+  const shell = { prompt: scriptedPrompt({ yes: false }, quiet), log: quiet, signal: new AbortController().signal };
+  const reconciled = await ctx.runner.reconcile(version, shell, { observe: false });
+  if (reconciled.length > 0) out.warn(`recorded as interrupted (their runs are gone): ${reconciled.join(', ')}`);
   const view = await ctx.service.view(version);
   for (const w of view.warnings) out.warn(`journal: ${w.message}`);
   const core = view.plan.filter((p) => p.step.phase !== 'recovery' && p.step.phase !== 'dev');

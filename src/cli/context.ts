@@ -5,10 +5,11 @@ import path from 'node:path';
 import { readConfigFile } from '../adapters/config-file.js';
 import { systemClock } from '../adapters/clock.js';
 import { FileJournalStore } from '../adapters/journal-file.js';
+import { FileRunLocks } from '../adapters/run-locks.js';
 import { createStepPorts, type RehearsalWorld } from '../adapters/step-ports.js';
 import { loadWorldFile } from '../adapters/world-file.js';
 import { GitWorkspaceRepo } from '../adapters/workspace-repo.js';
-import { withRehearsalUrls } from '../core/config/environment.js';
+import { withRehearsal } from '../core/config/environment.js';
 import { resolveConfig } from '../core/config/resolve.js';
 import type { ConfigProblem, LendosConfig } from '../core/config/types.js';
 import { LazyExecutorRegistry } from '../engine/registry.js';
@@ -42,7 +43,7 @@ export async function createContext(workspace: string | undefined, worldFile?: s
   const root = findWorkspaceRoot(workspace ?? (world && !workspace ? world.workspace.lendos : process.cwd()));
   const { layer, error } = await readConfigFile(root);
   const resolved = resolveConfig(layer ? [layer] : []);
-  const config = withRehearsalUrls(resolved.config, world?.urls);
+  const config = withRehearsal(resolved.config, world);
   const problems = error ? [{ path: '.lendos/config.yaml', message: error }, ...resolved.problems] : resolved.problems;
   const store = new FileJournalStore(root);
   const repo = new GitWorkspaceRepo(root);
@@ -53,7 +54,8 @@ export async function createContext(workspace: string | undefined, worldFile?: s
     clock: systemClock,
     config: () => config,
     isAutomated: (id) => registry.isAutomated(id),
+    configProblems: () => problems,
   });
-  const runner = new StepRunner(service, registry, createStepPorts(root, () => config, () => world, () => repo.actor()));
+  const runner = new StepRunner(service, registry, createStepPorts(root, () => config, () => world, () => repo.actor()), new FileRunLocks(root), 'cli');
   return { root, service, runner, config, problems, journalPath: (v) => store.pathOf(v), world };
 }

@@ -1,5 +1,6 @@
 /** `lendos run <step-id>`: an automated step in a terminal, on the same engine and journal as the editor. */
 import { UserError } from '../core/errors.js';
+import { scriptedPrompt } from '../engine/scripted-prompt.js';
 import type { CliContext } from './context.js';
 import { releaseVersion } from './commands.js';
 import type { Output } from './output.js';
@@ -38,7 +39,11 @@ export async function runCommand(ctx: CliContext, out: Output, opts: RunOptions)
       out,
     );
     if (ctx.world) out.line(`Rehearsal world: ${ctx.root}`);
-    const result = await ctx.runner.run(version, opts.stepId, { prompt, log: terminalLog(out), signal: abort.signal });
+    const log = terminalLog(out);
+    // A run killed before it could end its steps (SIGKILL, a lost terminal) is recorded as interrupted first.
+    const reconciled = await ctx.runner.reconcile(version, { prompt: scriptedPrompt({ yes: false }, log), log, signal: abort.signal });
+    if (reconciled.length > 0) out.warn(`Recorded as interrupted (their runs are gone): ${reconciled.join(', ')}`);
+    const result = await ctx.runner.run(version, opts.stepId, { prompt, log, signal: abort.signal });
     out.line(`${opts.stepId}: ${result.status}${'adopted' in result && result.adopted ? ' (already done)' : ''} — ${result.summary}`);
     return result.status === 'succeeded' ? 0 : 1;
   } finally {

@@ -1,6 +1,6 @@
 /** Stand-ins when the editor has no folder open: they read as empty and refuse changes with what to do. */
 import { UserError } from '../core/errors.js';
-import type { JournalRead, JournalStore, WorkspaceRepo } from '../ports.js';
+import type { JournalRead, JournalStore, RunLocks, WorkspaceRepo } from '../ports.js';
 
 const OPEN_FOLDER = 'No folder is open: open the lendos repository (File → Open Folder…) to run a release.';
 
@@ -26,4 +26,13 @@ export const noWorkspaceStore: JournalStore = {
   pathOf: () => {
     throw new UserError(OPEN_FOLDER, 'no-folder');
   },
+};
+
+export const noWorkspaceLocks: RunLocks = {
+  host: '(no folder open)',
+  pid: 0,
+  acquire: async () => {
+    throw new UserError(OPEN_FOLDER, 'no-folder');
+  },
+  isAlive: () => undefined,
 };

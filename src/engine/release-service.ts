@@ -3,7 +3,7 @@
  * did by hand (mark done, skip, reset). Every change is a journal event; every read is a fold.
  */
 import { CalVer, suggestNextVersion } from '../core/calver.js';
-import type { LendosConfig } from '../core/config/types.js';
+import type { ConfigProblem, LendosConfig } from '../core/config/types.js';
 import { Emitter } from '../core/emitter.js';
 import { UserError } from '../core/errors.js';
 import { foldJournal } from '../core/journal/fold.js';
@@ -38,6 +38,8 @@ export interface ReleaseServiceDeps {
   readonly config: () => LendosConfig;
   /** Whether a step has an executor; such steps show as automated, the rest stay manual. */
   readonly isAutomated?: (stepId: string) => boolean;
+  /** Problems of the configuration: while there are any, no step runs (it could act on the wrong environment). */
+  readonly configProblems?: () => readonly ConfigProblem[];
 }
 
 export class ReleaseService {
@@ -170,14 +172,23 @@ export class ReleaseService {
     return this.deps.clock;
   }
 
+  configProblems(): readonly ConfigProblem[] {
+    return this.deps.configProblems?.() ?? [];
+  }
+
+  /** `Name <email>` of the person at this workspace (git config). */
+  actor(): Promise<string> {
+    this.actorName ??= this.deps.repo.actor();
+    return this.actorName;
+  }
+
   /** Appends one event stamped with time and actor; the step runner writes through this. */
   appendEvent(event: Omit<JournalEvent, 'v' | 'time' | 'actor'>): Promise<void> {
     return this.append(event);
   }
 
   private async append(event: Omit<JournalEvent, 'v' | 'time' | 'actor'>): Promise<void> {
-    this.actorName ??= this.deps.repo.actor();
-    const full: JournalEvent = { v: JOURNAL_VERSION, time: this.deps.clock.now().toISOString(), actor: await this.actorName, ...event };
+    const full: JournalEvent = { v: JOURNAL_VERSION, time: this.deps.clock.now().toISOString(), actor: await this.actor(), ...event };
     await this.deps.store.append(full);
     this.changed.fire(event.release);
   }

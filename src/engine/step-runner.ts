@@ -1,21 +1,17 @@
 /**
- * Runs one automated step: observe (already done? adopt it), prepare (ask before changing anything), then run,
- * with every state change journalled. Also reconciles steps left "running" by a reload or crash.
+ * Runs one automated step: take the step's lock (one runner per step across processes), observe (already done?
+ * adopt it), prepare (ask before changing anything), then run, with every state change journalled. Also reconciles
+ * steps left "running" by a run whose process is gone.
  */
 import { CalVer } from '../core/calver.js';
 import { UserError, messageOf } from '../core/errors.js';
 import type { EventData, JournalEventType } from '../core/journal/types.js';
-import type { UpgradeStage } from '../core/runbook/types.js';
+import { ownerData, whereOf, type RunOwner, type RunShell } from '../core/run-owner.js';
+import type { StepDef, UpgradeStage } from '../core/runbook/types.js';
+import type { RunLocks } from '../ports.js';
 import type { ReleaseService, ReleaseView } from './release-service.js';
-import {
-  Cancelled,
-  Declined,
-  type ChildStep,
-  type LogSink,
-  type Prompt,
-  type StepContext,
-  type StepExecutor,
-} from './step-types.js';
+import { lockStep, newOwner, refuseConfigProblems } from './run-guard.js';
+import { Cancelled, Declined, type ChildStep, type LogSink, type Prompt, type StepContext, type StepExecutor } from './step-types.js';
 import type { Executors } from './registry.js';
 
 export interface StepShell {
@@ -30,6 +26,8 @@ export type RunResult =
   | { readonly status: 'succeeded'; readonly summary: string; readonly adopted: boolean }
   | { readonly status: 'failed' | 'cancelled'; readonly summary: string };
 
+type Ending = 'step.started' | 'step.succeeded' | 'step.failed' | 'step.cancelled';
+
 export class StepRunner {
   private readonly running = new Set<string>();
 
@@ -37,8 +35,11 @@ export class StepRunner {
     private readonly service: ReleaseService,
     private readonly registry: Executors,
     private readonly ports: unknown,
+    private readonly locks: RunLocks,
+    private readonly shell: RunShell,
   ) {}
 
+  /** Whether this process runs the step now. */
   isRunning(version: string, stepId: string): boolean {
     return this.running.has(`${version}/${stepId}`);
   }
@@ -49,33 +50,44 @@ export class StepRunner {
   }
 
   async run(version: string, stepId: string, shell: StepShell): Promise<RunResult> {
+    refuseConfigProblems(this.service);
+    const step = await this.stepOf(version, stepId);
+    const owner = await newOwner(this.service, this.locks, this.shell, this.service.clock);
+    const lock = await lockStep(this.locks, version, step, owner);
     const key = `${version}/${stepId}`;
-    if (this.running.has(key)) throw new UserError(`${stepId} is already running in this window.`);
-    const { executor, ctx, view } = await this.setup(version, stepId, shell);
-    this.refuseWhileRelativeRuns(version, stepId, view);
     this.running.add(key);
     try {
-      return await this.execute(executor, ctx, version, stepId);
+      // Read only now, under the lock: what an earlier run recorded is seen, and nobody else records meanwhile.
+      const { executor, ctx } = await this.setup(version, stepId, shell, owner);
+      return await this.execute(executor, ctx, version, stepId, owner);
     } finally {
       this.running.delete(key);
+      await lock.release();
     }
   }
 
-  private async execute(executor: StepExecutor, ctx: StepContext, version: string, stepId: string): Promise<RunResult> {
-    const write = (type: 'step.started' | 'step.succeeded' | 'step.failed' | 'step.cancelled', message?: string, data?: EventData) =>
-      this.service.appendEvent({ release: version, step: stepId, type, message, data });
+  private async stepOf(version: string, stepId: string): Promise<StepDef> {
+    const view = await this.service.view(version);
+    const step = view.runbook.steps.find((s) => s.id === stepId);
+    if (!step) throw new UserError(`There is no step "${stepId}" in release ${version}: run "lendos plan" to list the step ids.`);
+    return step;
+  }
+
+  private async execute(executor: StepExecutor, ctx: StepContext, version: string, stepId: string, owner: RunOwner): Promise<RunResult> {
+    const write = (type: Ending, message?: string, data?: EventData) => this.service.appendEvent({ release: version, step: stepId, type, message, data });
+    const start = (message?: string) => write('step.started', message, { run: ownerData(owner) });
     let started = false;
     try {
       const observation = await executor.observe(ctx);
       if (observation.done) {
-        await write('step.started', 'Checking whether it is already done');
+        await start('Checking whether it is already done');
         await write('step.succeeded', `Already done: ${observation.summary}`, { ...observation.evidence, adopted: true });
         return { status: 'succeeded', summary: observation.summary, adopted: true };
       }
       const input = executor.prepare ? await executor.prepare(ctx) : undefined;
       if (executor.prepare && input === undefined) throw new Declined();
       ctx.signal.throwIfAborted();
-      await write('step.started');
+      await start();
       started = true;
       const outcome = await executor.run(ctx, input);
       await write('step.succeeded', outcome.summary, outcome.evidence);
@@ -86,7 +98,7 @@ export class StepRunner {
       const summary = cancelled && !explained ? 'Cancelled by you; see the log for what had been done.' : messageOf(error);
       if (started) await write(cancelled ? 'step.cancelled' : 'step.failed', summary);
       else if (!cancelled) {
-        await write('step.started');
+        await start();
         await write('step.failed', summary);
       }
       ctx.log.error(summary);
@@ -94,7 +106,7 @@ export class StepRunner {
     }
   }
 
-  private async setup(version: string, stepId: string, shell: StepShell) {
+  private async setup(version: string, stepId: string, shell: StepShell, owner: RunOwner) {
     const view = await this.service.view(version);
     const planned = view.plan.find((p) => p.step.id === stepId);
     if (!planned) throw new UserError(`There is no step "${stepId}" in release ${version}: run "lendos plan" to list the step ids.`);
@@ -105,33 +117,51 @@ export class StepRunner {
     }
     const evidence = new Map(view.plan.map((p) => [p.step.id, p.state.evidence]));
     const status = new Map(view.plan.map((p) => [p.step.id, p.state.status]));
+    const append = (type: JournalEventType, data: EventData, message?: string, keep?: 'first') =>
+      this.service.appendEvent({ release: version, step: stepId, type, message, data, ...(keep ? { keep } : {}) });
     const ctx: StepContext = {
       step: planned.step,
       version: CalVer.parse(version),
       config: this.service.config(),
       evidenceOf: (id) => evidence.get(id) ?? {},
       log: shell.log,
-      progress: (message, data) => this.service.appendEvent({ release: version, step: stepId, type: 'step.progress', message, data }),
-      record: (data) => this.service.appendEvent({ release: version, step: stepId, type: 'step.evidence', data }),
+      progress: (message, data) => append('step.progress', data ?? {}, message),
+      record: (data) => append('step.evidence', data),
+      recordFirst: async (data) => {
+        await append('step.evidence', data, undefined, 'first');
+        const kept = (await this.service.view(version)).state.steps.get(stepId)?.evidence ?? {};
+        return Object.fromEntries(Object.keys(data).map((key) => [key, kept[key] ?? null]));
+      },
+      run: owner,
+      isLive: (run) => this.isLive(version, owner, run),
       prompt: shell.prompt,
       signal: shell.signal,
       clock: this.service.clock,
       ports: this.ports,
       statusOf: (id) => status.get(id) ?? 'pending',
-      child: (id) => this.childStep(view, version, stepId, id),
+      child: (id) => this.childStep(view, version, stepId, id, owner),
       stageLog: shell.stageLog,
     };
     return { executor, ctx, view };
   }
 
-  private childStep(view: ReleaseView, version: string, parent: string, stepId: string): ChildStep {
+  /** Gone when its process is; otherwise as the journal tells (a run it does not know is taken as live). */
+  private async isLive(version: string, self: RunOwner, run: Pick<RunOwner, 'id' | 'pid' | 'host'>): Promise<boolean> {
+    if (run.id === self.id) return true;
+    const alive = this.locks.isAlive(run);
+    if (alive === false) return false;
+    const record = (await this.service.view(version)).state.runs.get(run.id);
+    return record ? record.endedAt === undefined : true;
+  }
+
+  private childStep(view: ReleaseView, version: string, parent: string, stepId: string, owner: RunOwner): ChildStep {
     const child = view.runbook.steps.find((s) => s.id === stepId);
     if (child?.parent !== parent) throw new Error(`${stepId} is not a child step of ${parent}`);
     const write = (type: JournalEventType, message?: string, data?: EventData) =>
       this.service.appendEvent({ release: version, step: stepId, type, message, data });
     return {
       stepId,
-      started: (message) => write('step.started', message),
+      started: (message) => write('step.started', message, { run: ownerData(owner) }),
       progress: (message, data) => write('step.progress', message, data),
       record: (data) => write('step.evidence', undefined, data),
       succeeded: (summary, evidence) => write('step.succeeded', summary, evidence),
@@ -140,34 +170,42 @@ export class StepRunner {
     };
   }
 
-  /** A parent that drives its children and a child run on its own would both act on the same stage. */
-  private refuseWhileRelativeRuns(version: string, stepId: string, view: ReleaseView): void {
-    const step = view.runbook.steps.find((s) => s.id === stepId);
-    const relatives = view.runbook.steps
-      .filter((s) => (step?.parent !== undefined && s.id === step.parent) || s.parent === stepId)
-      .filter((s) => this.isRunning(version, s.id));
-    const [first] = relatives;
-    if (first) throw new UserError(`${first.title} (${first.id}) is running in this window; wait for it or cancel it first.`);
-  }
-
   /**
-   * Steps the journal shows running but no process here runs were interrupted (reload, crash). Re-observe the world:
-   * done → adopt; otherwise record the interruption so the person can run it again (it continues from what is done).
+   * Steps the journal shows running whose run is gone (a reload, a crash, a killed CLI). Each is taken under its
+   * lock — a run still going elsewhere holds it and is left alone — then re-observed: done → adopted; otherwise the
+   * interruption is recorded so the person can run it again (it continues from what is done). With `observe: false`
+   * (a quick `lendos status`) the interruption is recorded without looking at the world.
    */
-  async reconcile(version: string, shell: StepShell): Promise<string[]> {
+  async reconcile(version: string, shell: StepShell, options: { observe?: boolean } = {}): Promise<string[]> {
     const view = await this.service.view(version);
-    const interrupted = view.plan.filter((p) => p.state.status === 'running' && !this.isRunning(version, p.step.id));
+    const candidates = view.plan.filter((p) => p.state.status === 'running' && !this.isRunning(version, p.step.id));
     const notes: string[] = [];
-    for (const planned of interrupted) {
-      const executor = await this.registry.find(planned.step.id);
-      const { ctx } = executor ? await this.setup(version, planned.step.id, shell).catch(() => ({ ctx: undefined })) : { ctx: undefined };
-      const observation = executor && ctx ? await executor.observe(ctx).catch(() => ({ done: false as const })) : { done: false as const };
-      const append = (type: 'step.succeeded' | 'step.cancelled', message: string, data?: EventData) =>
-        this.service.appendEvent({ release: version, step: planned.step.id, type, message, data });
-      if (observation.done) await append('step.succeeded', `Found done after an interruption: ${observation.summary}`, { ...observation.evidence, adopted: true });
-      else await append('step.cancelled', 'Interrupted (window reload or crash) before it finished; run it again — it continues from what is already done.');
-      notes.push(planned.step.id);
+    for (const planned of candidates) {
+      const owner = await newOwner(this.service, this.locks, this.shell, this.service.clock);
+      const lock = await this.locks.acquire(version, planned.step.parent ?? planned.step.id, owner);
+      if (!('release' in lock)) continue;
+      try {
+        if (await this.reconcileOne(version, planned.step.id, shell, owner, options.observe ?? true)) notes.push(planned.step.id);
+      } finally {
+        await lock.release();
+      }
     }
     return notes;
+  }
+
+  private async reconcileOne(version: string, stepId: string, shell: StepShell, owner: RunOwner, observe: boolean): Promise<boolean> {
+    const state = (await this.service.view(version)).state.steps.get(stepId);
+    if (state?.status !== 'running') return false;
+    // The lock was free, so its run is over — unless it runs on from before step locks existed.
+    if (state.run && state.run.id !== owner.id && this.locks.isAlive(state.run) === true) return false;
+    const executor = observe ? await this.registry.find(stepId) : undefined;
+    const ctx = executor ? (await this.setup(version, stepId, shell, owner).catch(() => undefined))?.ctx : undefined;
+    const observation = executor && ctx ? await executor.observe(ctx).catch(() => ({ done: false as const })) : { done: false as const };
+    const append = (type: 'step.succeeded' | 'step.cancelled', message: string, data?: EventData) =>
+      this.service.appendEvent({ release: version, step: stepId, type, message, data });
+    const who = state.run ? `its run (${whereOf(state.run)}) is gone` : 'it was interrupted (window reload or crash)';
+    if (observation.done) await append('step.succeeded', `Found done after an interruption: ${observation.summary}`, { ...observation.evidence, adopted: true });
+    else await append('step.cancelled', `Interrupted: ${who} before it finished; run it again — it continues from what is already done.`);
+    return true;
   }
 }

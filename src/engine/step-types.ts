@@ -8,6 +8,7 @@ import type { EventData, StepStatus } from '../core/journal/types.js';
 import type { StepDef, UpgradeStage } from '../core/runbook/types.js';
 import { brand, hasBrand } from '../core/errors.js';
 import type { Clock } from '../ports.js';
+import type { RunOwner } from '../core/run-owner.js';
 
 /** Lines of a step's log (the editor's LogOutputChannel, the terminal's stdout). */
 export interface LogSink {
@@ -64,6 +65,18 @@ export interface StepContext<P = unknown> {
   progress(message: string, data?: EventData): Promise<void>;
   /** Evidence to keep in the journal (branch names, SHAs, digests, exit codes). */
   record(data: EventData): Promise<void>;
+  /**
+   * Evidence that keeps its first recorded value until the step is reset (e.g. the replicas before a scale-down): a
+   * later run records nothing over it. Answers the values in effect for `data`'s keys.
+   */
+  recordFirst(data: EventData): Promise<EventData>;
+  /** This run: its id, process, host, shell and person (the cluster Lease's holder names it). */
+  readonly run: RunOwner;
+  /**
+   * Whether another run (a Lease's holder, say) is still going: false when its process is gone or the journal shows it
+   * ended; true when it runs or cannot be told apart from running (another machine's run this journal does not know).
+   */
+  isLive(run: Pick<RunOwner, 'id' | 'pid' | 'host'>): Promise<boolean>;
   readonly prompt: Prompt;
   /** Aborted when the person cancels; long waits and processes must stop promptly. */
   readonly signal: AbortSignal;

@@ -8,7 +8,7 @@ import { loadWorldFile } from '../adapters/world-file.js';
 import { resolveConfig, type ConfigLayer } from '../core/config/resolve.js';
 import type { ConfigProblem, LendosConfig } from '../core/config/types.js';
 import { formatProblems } from '../core/config/validate.js';
-import { withRehearsalUrls } from '../core/config/environment.js';
+import { withRehearsal } from '../core/config/environment.js';
 import { messageOf } from '../core/errors.js';
 import { settingsLayer } from './settings.js';
 
@@ -37,7 +37,7 @@ export class ConfigHolder {
     layers.push(settingsLayer(this.settingKeys));
     const resolved = resolveConfig(layers);
     this.problems = [...extra, ...resolved.problems, ...this.loadWorld()];
-    this.current = withRehearsalUrls(resolved.config, this.world?.urls);
+    this.current = withRehearsal(resolved.config, this.world);
     if (this.problems.length > 0) {
       this.log.warn(`Configuration problems (defaults used where invalid):\n${formatProblems(this.problems)}`);
     }

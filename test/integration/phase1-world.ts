@@ -3,6 +3,7 @@
  * the rehearsal ECR with AWS config files, and the engine (ReleaseService + StepRunner) over the real adapters.
  */
 import { after, afterEach, before } from 'mocha';
+import { FileRunLocks } from '../../src/adapters/run-locks.js';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -162,7 +163,7 @@ export class Phase1World {
         ...scriptEnv,
       },
     };
-    this.runner = new StepRunner(this.service, registry, this.ports);
+    this.runner = new StepRunner(this.service, registry, this.ports, new FileRunLocks(this.ports.workspaceRoot), 'editor');
   }
 
   static async create(template: RemoteTemplate, options: WorldOptions = {}): Promise<Phase1World> {

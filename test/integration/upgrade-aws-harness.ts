@@ -3,6 +3,9 @@
  * on the world's lendos clone, with the real adapters (RDS, STS, ECR, PQS, Kubernetes) pointed at the world.
  */
 import { DescribeDBClusterSnapshotsCommand, RDSClient, type DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { recordIdentity } from '../../src/adapters/config-file.js';
+import { withRehearsal } from '../../src/core/config/environment.js';
+import { FileRunLocks } from '../../src/adapters/run-locks.js';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { environmentAwsOptions, lazyAwsIdentity, lazyEcr, lazyRds } from '../../src/adapters/aws/lazy.js';
 import { GitCli } from '../../src/adapters/git.js';
@@ -69,7 +72,7 @@ export interface StepRun {
 }
 
 export class UpgradeAwsWorld {
-  readonly config = testConfig();
+  readonly config: LendosConfig;
   readonly service: ReleaseService;
   readonly store: FileJournalStore;
   readonly ports: UpgradePorts;
@@ -77,6 +80,7 @@ export class UpgradeAwsWorld {
 
   private constructor(readonly test: TestWorld) {
     const description = test.world.description;
+    this.config = withRehearsal(testConfig(), description);
     const root = description.workspace.lendos;
     this.store = new FileJournalStore(root);
     this.service = new ReleaseService({
@@ -113,12 +117,13 @@ export class UpgradeAwsWorld {
       http: new FetchHttpProbe(),
       actor: async () => ACTOR,
       host: 'rehearsal-host',
+      recordIdentity: (environment, identity) => recordIdentity(root, environment, identity as Record<string, string>),
     };
   }
 
   /** A runner as a freshly started window would build it (nothing running in it). */
   runner(): StepRunner {
-    return new StepRunner(this.service, this.registry, this.ports);
+    return new StepRunner(this.service, this.registry, this.ports, new FileRunLocks(this.ports.workspaceRoot), 'editor');
   }
 
   async run(stepId: string, options: { prompt?: TypedPrompt; signal?: AbortSignal; runner?: StepRunner } = {}): Promise<StepRun> {

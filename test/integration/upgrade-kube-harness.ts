@@ -4,6 +4,10 @@
  * run-upgrade.sh run asynchronously, and a release whose earlier steps are marked done.
  */
 import http from 'node:http';
+import { recordIdentity } from '../../src/adapters/config-file.js';
+import { environmentAwsOptions, lazyAwsIdentity, lazyRds } from '../../src/adapters/aws/lazy.js';
+import { withRehearsal } from '../../src/core/config/environment.js';
+import { FileRunLocks } from '../../src/adapters/run-locks.js';
 import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { lazyEcr } from '../../src/adapters/aws/lazy.js';
@@ -109,11 +113,12 @@ export class KubeProcedureWorld {
       scriptEnv: { ...world.description.env, RUN_UPGRADE_POLL_MS: '50' },
       kube: lazyKube(() => ({ kubeconfig: world.description.kubeconfig })),
       pqs: notConfigured('PQS'),
-      rds: notConfigured('RDS'),
-      identity: notConfigured('AWS identity'),
+      rds: (name) => lazyRds(() => environmentAwsOptions(config.environments[name], 'rds', aws))(),
+      identity: (name) => lazyAwsIdentity(() => environmentAwsOptions(config.environments[name], 'sts', aws))(),
       http: fetchProbe,
       actor: async () => 'Ada Release <ada@example.com>',
       host: 'ada-codespace',
+      recordIdentity: (environment, identity) => recordIdentity(world.description.workspace.lendos, environment, identity as Record<string, string>),
     };
     this.restart();
   }
@@ -121,7 +126,7 @@ export class KubeProcedureWorld {
   static async start(scenario: string | Scenario, configure: (config: LendosConfig) => LendosConfig = (c) => c): Promise<KubeProcedureWorld> {
     const test = await startTestWorld(scenario);
     try {
-      const created = new KubeProcedureWorld(test, configure(defaultConfig()));
+      const created = new KubeProcedureWorld(test, configure(withRehearsal(defaultConfig(), test.world.description)));
       await created.service.startRelease(VERSION);
       await created.service.appendEvent({ release: VERSION, step: 'prep.upgrade-branch', type: 'step.succeeded', data: { from: FROM, to: TO } });
       return created;
@@ -141,7 +146,7 @@ export class KubeProcedureWorld {
       config: () => this.config,
       isAutomated: (id) => this.registry.isAutomated(id),
     });
-    this.runner = new StepRunner(this.service, this.registry, this.ports);
+    this.runner = new StepRunner(this.service, this.registry, this.ports, new FileRunLocks(root), 'editor');
   }
 
   /** Marks every step before `stepId` (in runbook order) done, as a person would have. */

@@ -50,7 +50,7 @@ describe('errors keep one identity across bundles', () => {
     assert.ok(!(new copy.Cancelled('x') instanceof Declined));
     assert.ok(!(new copy.KubeConflict('x') instanceof UserError));
     assert.ok(!(new Error('x') instanceof UserError));
-    assert.ok(!(null instanceof UserError) && !('text' instanceof UserError));
+    assert.ok(!((null as unknown) instanceof UserError) && !(('text' as unknown) instanceof UserError));
     assert.ok(new copy.UserError('x') instanceof Error);
   });
 });

@@ -67,7 +67,15 @@ function context(stepId: string, fakes: Fakes) {
     rds: async () => fakes.rds ?? new FakeRds([]),
     identity: async () => ({ callerIdentity: async () => ({ account: '620134885217', arn: 'arn:aws:sts::620134885217:assumed-role/x/ada', userId: 'AROA:ada' }) }),
     pqs: fakes.pqs ?? (async () => assert.fail('PQS is not asked')),
-    kube: async () => ({ clusterInfo: async () => ({ server: 'https://k8s', cluster: 'stg' }), namespaceExists: async () => true }),
+    kube: async () => ({
+      clusterInfo: async () => ({ context: 'lendos-stg/SREOperatorAccess', server: 'https://k8s', cluster: 'stg', kubeconfig: ['/home/ada/.kube/config'] }),
+      clusterUid: async () => '0b7d4b8e-2f6a-4c1e-9d3b-5a6f7e8d9c0b',
+      namespaceExists: async () => true,
+    }),
+    recordIdentity: async (environment: string, identity: Record<string, string>) => {
+      events.push({ type: 'record', data: { recordedIdentity: { environment, ...identity } } });
+      return '/work/lendos/.lendos/config.yaml';
+    },
     ecr: async () => ({ describeImages: async () => { throw new Error('ECR answered 500'); } }),
     git: { revParse: async () => undefined },
     actor: async () => 'Ada <ada@example.com>',
@@ -77,6 +85,12 @@ function context(stepId: string, fakes: Fakes) {
     version: CalVer.parse(VERSION),
     config: defaultConfig(),
     clock: systemClock,
+    run: { id: 'r-test', pid: 1, host: 'ada-codespace', shell: 'cli', actor: 'Ada <ada@example.com>', since: '2025-11-10T10:00:00.000Z' },
+    isLive: async () => false,
+    recordFirst: async (data) => {
+      events.push({ type: 'record', data });
+      return data;
+    },
     evidenceOf: (id) => fakes.evidence?.[id] ?? {},
     log: { info: (l) => lines.push(l), warn: (l) => lines.push(`warn: ${l}`), error: (l) => lines.push(`error: ${l}`), output: () => undefined },
     progress: async (message, data) => void events.push({ type: 'progress', message, data }),
@@ -121,13 +135,16 @@ describe('upgrade: snapshot step (fake RDS)', function () {
 
   it('takes a new snapshot when the only one of this release failed, saying so', async () => {
     const rds = new FakeRds([snapshot('canton-upgrade-2025-4-0-20251110-1200', 'failed')]);
-    const { ctx, lines } = context('staging.upgrade.snapshot', { rds });
+    const { ctx, lines, events } = context('staging.upgrade.snapshot', { rds });
     const plan = await takeSnapshot.prepare?.(ctx);
     assert.equal(plan?.kind, 'create');
     assert.ok(lines.includes('warn: An earlier snapshot of this release, canton-upgrade-2025-4-0-20251110-1200, failed; taking a new one.'));
     await takeSnapshot.run(ctx, plan!);
     assert.equal(rds.created.length, 1);
     assert.match(rds.created[0] ?? '', /^canton-upgrade-2025-4-0-\d{8}-\d{4}$/);
+    const planned = events.findIndex((e) => e.type === 'record' && e.data?.['plannedSnapshot'] === rds.created[0]);
+    assert.ok(planned >= 0, 'the name is journalled before the create call');
+    assert.deepEqual(events.find((e) => e.data?.['recordedIdentity'])?.data, { recordedIdentity: { environment: 'staging', account: '620134885217' } }, 'a first change records the account');
   });
 
   it('refuses an environment without a Canton cluster, naming the setting', async () => {

@@ -3,6 +3,7 @@ import { admitCreate, admitUpdate, asObject } from './admission.js';
 import type { ClusterContext } from './context.js';
 import { deleteObject, deleteOptions } from './deletion.js';
 import { flag, nonNegativeInteger, parseJson, parseObjectBody, readBody, sendJson, tableVersion } from './http.js';
+import { contendLease } from './lease-contention.js';
 import { serveLogs } from './log-endpoint.js';
 import { applyPatch, patchTypeOf } from './patch.js';
 import { groupVersion, type ResourceType } from './resources.js';
@@ -159,6 +160,7 @@ async function serveItem(context: ClusterContext, request: IncomingMessage, resp
       return sendObject(context, request, response, 200, type, existing(context, target, name));
     case 'PUT':
       requireVerb(type, 'update', method);
+      if (type.plural === 'leases') contendLease(context, target.namespace, name);
       return sendJson(response, 200, await update(context, request, target, name));
     case 'PATCH':
       requireVerb(type, 'patch', method);

@@ -9,6 +9,8 @@ export interface KubeconfigEntry {
   token: string;
   /** Default namespace of the context, if any. */
   namespace?: string;
+  /** The cluster entry's name (`aws eks update-kubeconfig` names it by the cluster's ARN); default: the context's name. */
+  cluster?: string;
 }
 
 /** The kubeconfig document: one cluster, user and context per entry; the first is the current context. */
@@ -18,14 +20,14 @@ export function kubeconfigDocument(entries: KubeconfigEntry[]): Record<string, u
     kind: 'Config',
     preferences: {},
     clusters: entries.map((e) => ({
-      name: e.context,
+      name: e.cluster ?? e.context,
       // The world's servers are plain http:// or self-signed https://: client-node accepts either only with verification off.
       cluster: { server: e.url, 'insecure-skip-tls-verify': true },
     })),
     users: entries.map((e) => ({ name: e.context, user: { token: e.token } })),
     contexts: entries.map((e) => ({
       name: e.context,
-      context: { cluster: e.context, user: e.context, ...(e.namespace ? { namespace: e.namespace } : {}) },
+      context: { cluster: e.cluster ?? e.context, user: e.context, ...(e.namespace ? { namespace: e.namespace } : {}) },
     })),
     'current-context': entries[0]?.context ?? '',
   };

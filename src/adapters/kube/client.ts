@@ -1,5 +1,6 @@
 /** The Kube port on @kubernetes/client-node 1.4: every call on the KubeConfig of the context it names. */
 import * as k8s from '@kubernetes/client-node';
+import { UserError } from '../../core/errors.js';
 import type { JsonValue } from '../../core/journal/types.js';
 import type {
   ArgoApplicationInfo,
@@ -72,6 +73,16 @@ export class ClientNodeKube implements Kube {
     const secret = await this.call(op, (c) => orUndefined(this.api(c, k8s.CoreV1Api).readNamespacedSecret({ name, namespace })));
     if (!secret) return undefined;
     return Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+  }
+
+  async clusterUid(context: string): Promise<string> {
+    const op = { context, verb: 'get', resource: 'namespaces', name: 'kube-system' };
+    const namespace = await this.call(op, (c) => orUndefined(this.api(c, k8s.CoreV1Api).readNamespace({ name: 'kube-system' })));
+    const uid = namespace?.metadata?.uid;
+    if (!uid) {
+      throw new UserError(`The cluster of context ${context} shows no kube-system namespace, so it cannot be identified: is this a Kubernetes cluster? Nothing was changed.`, 'no-cluster-identity');
+    }
+    return uid;
   }
 
   async namespaceExists(context: string, namespace: string): Promise<boolean> {

@@ -31,6 +31,7 @@ function environment(
     upgradeNamespace: 'lendos-portal',
     awsProfile: null,
     pqs: { connection: null, secret: { namespace: 'pqs', name: 'pqs-postgres', key: 'connection' } },
+    identity: { account: null, clusterUid: null, server: null },
     ...fields,
   };
 }

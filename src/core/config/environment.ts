@@ -1,4 +1,4 @@
-import { SERVICE_NAMES, type EnvironmentConfig, type PqsConfig, type ServiceConfig } from './types.js';
+import { SERVICE_NAMES, type EnvironmentConfig, type EnvironmentIdentity, type PqsConfig, type ServiceConfig } from './types.js';
 import { expectKeys, isRecord, type ProblemSink } from './validate.js';
 
 const ENV_KEYS = [
@@ -17,6 +17,7 @@ const ENV_KEYS = [
   'valuesTagsFile',
   'awsProfile',
   'pqs',
+  'identity',
 ] as const;
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -131,6 +132,46 @@ export function readEnvironment(base: EnvironmentConfig, value: unknown, at: Pro
     valuesTagsFile: text(value.valuesTagsFile, at, `${path}.valuesTagsFile`, 'give the values-tags file path') ?? base.valuesTagsFile,
     awsProfile: orBase(nullableText(value.awsProfile, at, `${path}.awsProfile`, 'give an AWS profile name or null'), base.awsProfile),
     pqs: readPqs(base.pqs, value.pqs, at, `${path}.pqs`),
+    identity: readIdentity(base.identity, value.identity, at, `${path}.identity`),
+  };
+}
+
+const ACCOUNT = /^\d{12}$/;
+const CLUSTER_UID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function identityPart(value: unknown, at: ProblemSink, path: string, valid: (text: string) => boolean, hint: string): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  if (typeof value !== 'string' || !valid(value.trim())) {
+    at.add(path, hint);
+    return undefined;
+  }
+  return value.trim();
+}
+
+function isServerUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function readIdentity(base: EnvironmentIdentity, value: unknown, at: ProblemSink, path: string): EnvironmentIdentity {
+  if (value === undefined || value === null) return base;
+  if (!isRecord(value)) {
+    at.add(path, 'must have account, clusterUid and server (each may be null until recorded)');
+    return base;
+  }
+  expectKeys(at, path, value, ['account', 'clusterUid', 'server']);
+  return {
+    account: orBase(identityPart(value.account, at, `${path}.account`, (t) => ACCOUNT.test(t), 'must be the 12-digit AWS account id (aws sts get-caller-identity), or null'), base.account),
+    clusterUid: orBase(
+      identityPart(value.clusterUid, at, `${path}.clusterUid`, (t) => CLUSTER_UID.test(t), 'must be the UID of the cluster\'s kube-system namespace (kubectl get namespace kube-system -o jsonpath={.metadata.uid}), or null'),
+      base.clusterUid,
+    ),
+    server: orBase(identityPart(value.server, at, `${path}.server`, isServerUrl, 'must be the API server URL (https://…), or null'), base.server),
   };
 }
 
@@ -211,4 +252,23 @@ export function withRehearsalUrls<T extends { readonly environments: Readonly<Re
     Object.entries(config.environments).map(([name, env]) => [name, urls[name] ? { ...env, urls: [...(urls[name] ?? [])] } : env]),
   );
   return { ...config, environments };
+}
+
+/** What a rehearsal world tells about its environments (world.json): frontend URLs and identities. */
+export interface RehearsalFacts {
+  readonly urls?: Readonly<Partial<Record<string, readonly string[]>>>;
+  readonly identities?: Readonly<Partial<Record<string, { readonly account: string; readonly clusterUid: string; readonly server: string }>>>;
+}
+
+/** A rehearsal acts on the world's environments only: their URLs and their identities replace the configured ones. */
+export function withRehearsal<T extends { readonly environments: Readonly<Record<string, EnvironmentConfig>> }>(config: T, world: RehearsalFacts | undefined): T {
+  if (!world) return config;
+  const withUrls = withRehearsalUrls(config, world.urls);
+  const environments = Object.fromEntries(
+    Object.entries(withUrls.environments).map(([name, env]) => {
+      const identity = world.identities?.[name];
+      return [name, identity ? { ...env, identity: { account: identity.account, clusterUid: identity.clusterUid, server: identity.server } } : env];
+    }),
+  );
+  return { ...withUrls, environments };
 }

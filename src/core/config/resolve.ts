@@ -15,6 +15,7 @@ import {
 import type { EnvironmentName } from '../runbook/types.js';
 import { ENVIRONMENT_NAMES, Problems, expectKeys, isRecord } from './validate.js';
 import { k8sName, readEnvironment, text } from './environment.js';
+import { separationProblems } from './separation.js';
 
 export interface ConfigLayer {
   /** Where the layer came from, e.g. `.lendos/config.yaml` or `settings`. */
@@ -42,7 +43,7 @@ export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
     expectKeys(at, '', layer.value, TOP_KEYS);
     config = applyLayer(config, layer.value, at);
   }
-  return { config, problems: problems.list };
+  return { config, problems: [...problems.list, ...separationProblems(config)] };
 }
 
 function applyLayer(config: LendosConfig, value: Record<string, unknown>, at: ReturnType<Problems['at']>): LendosConfig {

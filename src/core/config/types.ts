@@ -42,6 +42,21 @@ export interface EnvironmentConfig {
   readonly awsProfile: string | null;
   /** Where PQS (PostgreSQL) is reached for contract counts. */
   readonly pqs: PqsConfig;
+  /** What the environment is, asserted before any change: never just a context or profile name. */
+  readonly identity: EnvironmentIdentity;
+}
+
+/**
+ * An environment's identity: its AWS account (STS) and its cluster (the UID of its `kube-system` namespace, created
+ * once per cluster, and its API server). Null until recorded: the first change to the environment shows what it
+ * found and records it (`.lendos/config.yaml`), and every later change refuses on a mismatch.
+ */
+export interface EnvironmentIdentity {
+  /** 12-digit AWS account id. */
+  readonly account: string | null;
+  readonly clusterUid: string | null;
+  /** The API server URL. */
+  readonly server: string | null;
 }
 
 /** PQS connection: a connection string, or a Kubernetes Secret key holding one. */

@@ -1,6 +1,26 @@
-import type { EventData, JournalEvent, ReleaseState, StepState } from './types.js';
+import { parseOwner } from '../run-owner.js';
+import type { EventData, JournalEvent, ReleaseState, RunRecord, StepState } from './types.js';
 
-const INITIAL: StepState = { status: 'pending', markedByHand: false, attempts: 0, evidence: {} };
+const INITIAL: StepState = { status: 'pending', markedByHand: false, attempts: 0, evidence: {}, sealed: [] };
+
+/** Evidence merged with `data`, except keys sealed by a `keep: 'first'` event. */
+function merge(previous: StepState, data: EventData): EventData {
+  if (previous.sealed.length === 0) return { ...previous.evidence, ...data };
+  const open = Object.entries(data).filter(([key]) => !previous.sealed.includes(key));
+  return { ...previous.evidence, ...Object.fromEntries(open) };
+}
+
+/** `keep: 'first'`: the keys not yet sealed are recorded and sealed; sealed ones keep their first value. */
+function keepFirst(previous: StepState, data: EventData): StepState {
+  const fresh = Object.keys(data).filter((key) => !previous.sealed.includes(key));
+  const added = Object.fromEntries(fresh.map((key) => [key, data[key] ?? null]));
+  return { ...previous, evidence: { ...previous.evidence, ...added }, sealed: [...previous.sealed, ...fresh] };
+}
+
+function ended(previous: StepState, event: JournalEvent, status: 'succeeded' | 'failed' | 'cancelled'): StepState {
+  const base = { actor: event.actor, message: event.message ?? previous.message };
+  return { ...previous, ...base, status, endedAt: event.time, progress: undefined, evidence: merge(previous, event.data ?? {}) };
+}
 
 function applyToStep(previous: StepState, event: JournalEvent): StepState {
   const data: EventData = event.data ?? {};
@@ -17,17 +37,18 @@ function applyToStep(previous: StepState, event: JournalEvent): StepState {
         attempts: previous.attempts + 1,
         message: event.message,
         progress: undefined,
+        run: parseOwner(data['run']),
       };
     case 'step.progress':
-      return { ...previous, progress: event.message ?? previous.progress, evidence: { ...previous.evidence, ...data } };
+      return { ...previous, progress: event.message ?? previous.progress, evidence: merge(previous, data) };
     case 'step.evidence':
-      return { ...previous, evidence: { ...previous.evidence, ...data } };
+      return event.keep === 'first' ? keepFirst(previous, data) : { ...previous, evidence: merge(previous, data) };
     case 'step.succeeded':
+      return ended(previous, event, 'succeeded');
     case 'step.failed':
-    case 'step.cancelled': {
-      const status = event.type === 'step.succeeded' ? 'succeeded' : event.type === 'step.failed' ? 'failed' : 'cancelled';
-      return { ...previous, ...base, status, endedAt: event.time, progress: undefined, evidence: { ...previous.evidence, ...data } };
-    }
+      return ended(previous, event, 'failed');
+    case 'step.cancelled':
+      return ended(previous, event, 'cancelled');
     case 'step.marked-done':
       return {
         ...previous,
@@ -36,7 +57,7 @@ function applyToStep(previous: StepState, event: JournalEvent): StepState {
         markedByHand: true,
         startedAt: previous.startedAt ?? event.time,
         endedAt: event.time,
-        evidence: { ...previous.evidence, ...data },
+        evidence: merge(previous, data),
       };
     case 'step.skipped':
       return { ...previous, ...base, status: 'skipped', endedAt: event.time };
@@ -47,9 +68,22 @@ function applyToStep(previous: StepState, event: JournalEvent): StepState {
   }
 }
 
+/** Keeps the journal's runs: a run begins with the `step.started` that names it and ends with its step's next end. */
+function trackRun(runs: Map<string, RunRecord>, before: StepState, after: StepState, event: JournalEvent): void {
+  if (event.type === 'step.started' && after.run && !runs.has(after.run.id) && event.step) {
+    runs.set(after.run.id, { owner: after.run, step: event.step });
+    return;
+  }
+  const run = before.run && runs.get(before.run.id);
+  if (run && run.step === event.step && run.endedAt === undefined && before.status === 'running' && after.status !== 'running') {
+    runs.set(run.owner.id, { ...run, endedAt: event.time });
+  }
+}
+
 /** The release's state: a pure fold over its journal events, in order. */
 export function foldJournal(version: string, events: readonly JournalEvent[]): ReleaseState {
   const steps = new Map<string, StepState>();
+  const runs = new Map<string, RunRecord>();
   let startedAt: string | undefined;
   let startedBy: string | undefined;
   let lastEventAt: string | undefined;
@@ -61,9 +95,12 @@ export function foldJournal(version: string, events: readonly JournalEvent[]): R
       continue;
     }
     if (!event.step) continue;
-    steps.set(event.step, applyToStep(steps.get(event.step) ?? INITIAL, event));
+    const before = steps.get(event.step) ?? INITIAL;
+    const after = applyToStep(before, event);
+    steps.set(event.step, after);
+    trackRun(runs, before, after, event);
   }
-  return { version, startedAt, startedBy, steps, lastEventAt, eventCount: events.length };
+  return { version, startedAt, startedBy, steps, lastEventAt, eventCount: events.length, runs };
 }
 
 export function stepState(state: ReleaseState, stepId: string): StepState {

@@ -1,4 +1,5 @@
 /** The run journal: one JSON object a line, append-only; the state shown everywhere is a fold over it. */
+import type { RunOwner } from '../run-owner.js';
 
 export const JOURNAL_VERSION = 1;
 
@@ -42,6 +43,11 @@ export interface JournalEvent {
   /** A human-readable line: why it failed, what was adopted, a note. */
   readonly message?: string;
   readonly data?: EventData;
+  /**
+   * `first`: the data's keys are kept as first recorded — later events of the step cannot change them until a reset
+   * (evidence such as the replicas before a scale-down must survive a second run).
+   */
+  readonly keep?: 'first';
 }
 
 /** A line that could not be read, reported and ignored. */
@@ -63,7 +69,18 @@ export interface StepState {
   readonly attempts: number;
   /** Evidence accumulated over the current attempt and kept across reruns until a reset. */
   readonly evidence: EventData;
+  /** Evidence keys recorded with `keep: 'first'`: no later event changes them until a reset. */
+  readonly sealed: readonly string[];
   readonly progress?: string;
+  /** Who runs (or last ran) the step: from its latest `step.started`. */
+  readonly run?: RunOwner;
+}
+
+/** A run as the journal knows it: who, for which step, and when it ended (undefined: the journal shows it running). */
+export interface RunRecord {
+  readonly owner: RunOwner;
+  readonly step: string;
+  readonly endedAt?: string;
 }
 
 export interface ReleaseState {
@@ -73,4 +90,6 @@ export interface ReleaseState {
   readonly steps: ReadonlyMap<string, StepState>;
   readonly lastEventAt?: string;
   readonly eventCount: number;
+  /** Every run the journal records, by run id. */
+  readonly runs: ReadonlyMap<string, RunRecord>;
 }

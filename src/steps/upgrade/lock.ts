@@ -1,10 +1,14 @@
 /**
- * The cluster lock of the upgrade procedure: a coordination.k8s.io Lease (config.lease) in the environment's cluster.
- * Every procedure step takes it at its start (a no-op renewal when we hold it), renews it while it runs, and the last
- * step (validate) releases it. A second engineer sees who holds it and since when; a lease not renewed for twice its
- * duration is stale and can be taken over, but only after a confirmation.
+ * The cluster lock of the upgrade procedure: a coordination.k8s.io Lease (config.lease) in the environment's cluster,
+ * held by a run (its holder names the person, the host, the process and the run id). Every procedure step takes it
+ * at its start, renews it while it runs, and the last step (validate) releases it; between steps it stays held. A
+ * holder whose run is over (the journal shows it ended, or its process is gone) is replaced without asking; a live
+ * run elsewhere is refused with who and since when; a lease not renewed for twice its duration is stale and can be
+ * taken over after a confirmation — in production by typing the environment's name.
  */
-import { UserError } from '../../core/errors.js';
+import { confirmationName } from '../../core/config/environment.js';
+import { UserError, messageOf } from '../../core/errors.js';
+import { holderOf, parseHolder, type ParsedHolder } from '../../core/run-owner.js';
 import { Declined } from '../../engine/step-types.js';
 import { KubeConflict, type LeaseRecord } from '../../ports.js';
 import type { Target, UpgradeStepContext } from './target.js';
@@ -34,8 +38,9 @@ export function isStale(lease: LeaseRecord, now: Date, durationSeconds: number):
   return now.getTime() - Date.parse(last) > STALE_FACTOR * (lease.durationSeconds ?? durationSeconds) * 1000;
 }
 
-export async function holderIdentity(ctx: UpgradeStepContext): Promise<string> {
-  return `${await ctx.ports.actor()} @ ${ctx.ports.host}`;
+/** The Lease holder identity of this run. */
+export function holderIdentity(ctx: UpgradeStepContext): string {
+  return holderOf(ctx.run);
 }
 
 function describe(lease: LeaseRecord, target: Target, now: Date): string {
@@ -45,11 +50,32 @@ function describe(lease: LeaseRecord, target: Target, now: Date): string {
   );
 }
 
-/** Takes the lease, or renews it when `holder` has it; refuses (or asks, when stale) when someone else does. */
+/** Whether the holder is a run that has ended: its process is gone, or this workspace's journal shows it over. */
+async function idle(ctx: UpgradeStepContext, holder: ParsedHolder): Promise<boolean> {
+  if (holder.runId === undefined || holder.pid === undefined) {
+    // The form before runs were named: the same person on the same host is this workspace's earlier step.
+    return holder.actor === ctx.run.actor && holder.host === ctx.run.host;
+  }
+  return !(await ctx.isLive({ id: holder.runId, pid: holder.pid, host: holder.host }));
+}
+
+/** A stale lease of a live-looking run: taken over only when confirmed; production asks for the typed name. */
+async function confirmTakeover(ctx: UpgradeStepContext, target: Target, current: LeaseRecord, now: Date): Promise<void> {
+  const question = `${describe(current, target, now)}, more than ${STALE_FACTOR}× its ${current.durationSeconds ?? ctx.config.lease.durationSeconds} s duration: its holder probably stopped. Take the lock over?`;
+  const production = target.environment === 'production';
+  const name = confirmationName(target.env);
+  const confirmed = production
+    ? await ctx.prompt.confirmTyped(`${question} Type "${name}" to take it over.`, name)
+    : await ctx.prompt.confirm(question, 'Take over');
+  if (!confirmed) throw new Declined(`${describe(current, target, now)}; not taken over. Nothing was changed.`);
+  ctx.log.warn(`Taking over the upgrade lock from ${current.holder}.`);
+}
+
+/** Takes the lease, or renews it when this run has it; refuses (or asks, when stale) when a live run elsewhere does. */
 async function take(ctx: UpgradeStepContext, target: Target, holder: string): Promise<LeaseRecord> {
   const { name, namespace, durationSeconds } = ctx.config.lease;
   const { kube, context } = target;
-  const now = new Date();
+  const now = ctx.clock.now();
   const stamp = now.toISOString();
   const current = await kube.getLease(context, namespace, name);
   if (!current) {
@@ -59,45 +85,48 @@ async function take(ctx: UpgradeStepContext, target: Target, holder: string): Pr
     const acquireTime = current.acquireTime ?? stamp;
     return kube.replaceLease(context, current, { holder, durationSeconds, acquireTime, renewTime: stamp, transitions: current.transitions });
   }
-  if (current.holder && !isStale(current, now, durationSeconds)) {
+  const parsed = current.holder ? parseHolder(current.holder) : undefined;
+  if (current.holder && parsed && (await idle(ctx, parsed))) {
+    ctx.log.info(`The upgrade lock was left by a run that has ended (${current.holder}); this run takes it.`);
+  } else if (current.holder && !isStale(current, now, durationSeconds)) {
     throw new UserError(`${describe(current, target, now)}. Wait until they finish, or ask them to release it. Nothing was changed.`, 'lock-held');
-  }
-  if (current.holder) {
-    const question = `${describe(current, target, now)}, more than ${STALE_FACTOR}× its ${current.durationSeconds ?? durationSeconds} s duration: its holder probably stopped. Take the lock over?`;
-    if (!(await ctx.prompt.confirm(question, 'Take over'))) throw new Declined(`${describe(current, target, now)}; not taken over. Nothing was changed.`);
-    ctx.log.warn(`Taking over the upgrade lock from ${current.holder}.`);
+  } else if (current.holder) {
+    await confirmTakeover(ctx, target, current, now);
   }
   return kube.replaceLease(context, current, { holder, durationSeconds, acquireTime: stamp, renewTime: stamp, transitions: current.transitions + 1 });
 }
 
 /** Takes (or renews) the lock for this step, and keeps renewing it until `stop`. */
 export async function holdLock(ctx: UpgradeStepContext, target: Target): Promise<HeldLock> {
-  const holder = await holderIdentity(ctx);
+  const holder = holderIdentity(ctx);
   let lease: LeaseRecord;
   try {
     lease = await take(ctx, target, holder);
   } catch (error) {
     // Someone else created or renewed it between our read and our write: read again and decide on what is there.
     if (!(error instanceof KubeConflict)) throw error;
+    ctx.log.info('The upgrade lock changed while it was being taken; reading it again.');
     lease = await take(ctx, target, holder);
   }
   ctx.log.info(`Holding the upgrade lock ${lease.namespace}/${lease.name} as ${holder} (since ${lease.acquireTime ?? 'now'}).`);
   await ctx.record({ lock: { lease: `${lease.namespace}/${lease.name}`, holder, since: lease.acquireTime ?? null } });
-  const renew = async () => {
-    try {
-      lease = await take(ctx, target, holder);
-    } catch (error) {
-      ctx.log.warn(`Could not renew the upgrade lock: ${error instanceof Error ? error.message : String(error)}`);
+  const renewing = new AbortController();
+  const every = Math.max(1, ctx.config.lease.durationSeconds / 3) * 1000;
+  void (async () => {
+    for (;;) {
+      await ctx.clock.sleep(every, renewing.signal);
+      lease = await take(ctx, target, holder).catch((error: unknown) => {
+        ctx.log.warn(`Could not renew the upgrade lock: ${messageOf(error)}`);
+        return lease;
+      });
     }
-  };
-  const timer = setInterval(() => void renew(), Math.max(1, ctx.config.lease.durationSeconds / 3) * 1000);
-  timer.unref();
+  })().catch(() => undefined);
   return {
     holder,
-    since: lease.acquireTime ?? new Date().toISOString(),
-    stop: () => clearInterval(timer),
+    since: lease.acquireTime ?? ctx.clock.now().toISOString(),
+    stop: () => renewing.abort(),
     release: async () => {
-      clearInterval(timer);
+      renewing.abort();
       const current = await target.kube.getLease(target.context, lease.namespace, lease.name);
       if (current?.holder !== holder) return;
       await target.kube.replaceLease(target.context, current, { durationSeconds: ctx.config.lease.durationSeconds, transitions: current.transitions });

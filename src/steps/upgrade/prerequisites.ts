@@ -9,6 +9,7 @@ import type { EventData, JsonValue } from '../../core/journal/types.js';
 import type { StepExecutor } from '../../engine/step-types.js';
 import type { UpgradePorts } from '../../ports.js';
 import { PQS_COUNTS, PQS_COUNTS_AT, countContracts, countLines, recordedCounts, totalOf } from './pqs-counts.js';
+import { assertAccount, assertCluster } from './identity.js';
 import { cantonClusterOf, upgradeTargetOf, type UpgradeAwsContext, type UpgradeTarget } from './snapshot.js';
 
 const RUN_UPGRADE = 'charts/daml-upgrade/run-upgrade.sh';
@@ -47,20 +48,23 @@ const approval: Check = async (ctx, target) => {
   return passed('approval', `${step}: ${note}`, { approval: { step, note } });
 };
 
+/** The cluster of the context, asserted by identity (and against the account, when the AWS check found it). */
 const kubeContext: Check = async (ctx, target) => {
   const { kubeContext: context, upgradeNamespace } = target.env;
   const kube = await ctx.ports.kube();
   const info = await kube.clusterInfo(context);
+  const account = await assertAccount(ctx, target.environment).then((facts) => facts.account, () => undefined);
+  const cluster = await assertCluster(ctx, kube, info, account);
   if (!(await kube.namespaceExists(context, upgradeNamespace))) {
     return failed('kube context', `${context} (${info.server}) has no namespace ${upgradeNamespace}`, `Check lendos.environments.${target.env.name}.kubeContext and .upgradeNamespace.`);
   }
-  return passed('kube context', `${context} answers at ${info.server} (namespace ${upgradeNamespace} exists)`, {
-    kube: { context, server: info.server, cluster: info.cluster },
+  return passed('kube context', `${context} answers at ${info.server}, cluster ${cluster.clusterUid} (namespace ${upgradeNamespace} exists)`, {
+    kube: { context, server: info.server, cluster: info.cluster, clusterUid: cluster.clusterUid },
   });
 };
 
 const awsIdentity: Check = async (ctx, target) => {
-  const identity = await (await ctx.ports.identity(target.environment)).callerIdentity();
+  const identity = await assertAccount(ctx, target.environment);
   const profile = target.env.awsProfile;
   return passed('AWS identity', `account ${identity.account} as ${identity.arn}`, {
     awsIdentity: { account: identity.account, arn: identity.arn, profile },
@@ -135,7 +139,7 @@ const pqsCounts: Check = async (ctx, target) => {
     });
   }
   const counts = await countContracts(() => ctx.ports.pqs(target.environment));
-  const at = new Date().toISOString();
+  const at = ctx.clock.now().toISOString();
   const templates = Object.keys(counts).length;
   if (templates === 0) {
     return failed('PQS counts', 'PQS lists no templates', `Check that lendos.environments.${target.env.name}.pqs points at PQS's database.`);

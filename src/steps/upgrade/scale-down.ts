@@ -24,16 +24,21 @@ async function scales(cluster: Cluster): Promise<Map<ServiceConfig, DeploymentSc
   return new Map(entries);
 }
 
-/** Replicas before any scale-down, keeping what an earlier (interrupted) run recorded. */
+/**
+ * Replicas before any scale-down, recorded once: a later or second run (whose deployments may already be at 0)
+ * keeps what the first run recorded, so scale-up restores the real counts.
+ */
 async function recordReplicas(ctx: UpgradeStepContext, current: Map<ServiceConfig, DeploymentScale>): Promise<Record<string, number>> {
-  const earlier = ctx.evidenceOf(ctx.step.id)[REPLICAS_BEFORE_KEY];
-  const kept = typeof earlier === 'object' && earlier !== null && !Array.isArray(earlier) ? earlier : {};
+  const seen = Object.fromEntries([...current].map(([service, scale]) => [service.name, scale.replicas]));
+  const kept = (await ctx.recordFirst({ [REPLICAS_BEFORE_KEY]: seen }))[REPLICAS_BEFORE_KEY];
+  const recorded = typeof kept === 'object' && kept !== null && !Array.isArray(kept) ? kept : {};
   const before: Record<string, number> = {};
   for (const [service, scale] of current) {
-    const known = kept[service.name];
-    before[service.name] = typeof known === 'number' && known > 0 ? known : scale.replicas;
+    const known = recorded[service.name];
+    before[service.name] = typeof known === 'number' ? known : scale.replicas;
   }
-  await ctx.record({ [REPLICAS_BEFORE_KEY]: before });
+  const differs = Object.entries(before).some(([name, replicas]) => seen[name] !== replicas);
+  if (differs) ctx.log.info(`Keeping the replica counts recorded before the first scale-down (now: ${Object.entries(seen).map(([n, r]) => `${n} ${r}`).join(', ')}).`);
   ctx.log.info(`Replicas before the upgrade: ${Object.entries(before).map(([n, r]) => `${n} ${r}`).join(', ')}`);
   return before;
 }

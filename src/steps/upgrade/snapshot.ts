@@ -1,7 +1,9 @@
 /**
  * 3.1.3 Take RDS snapshot: `canton-upgrade-<version>-<UTC stamp>` of the environment's Canton Aurora cluster, created
- * through the API and waited for until `available`, with progress and no time limit. A snapshot of this release that
- * is available is adopted; one still being created is waited for, never doubled. Production asks for the typed name.
+ * through the API and waited for until `available`, with progress and no time limit. The name is chosen once per
+ * release and environment and journalled before the create call; a snapshot of this release that is available is
+ * adopted, one still being created is waited for, never doubled. The account is asserted first; staging asks for a
+ * confirmation, production for the typed name.
  */
 import { confirmationName } from '../../core/config/environment.js';
 import type { EnvironmentConfig } from '../../core/config/types.js';
@@ -11,6 +13,7 @@ import { parseSnapshotName, snapshotName } from '../../core/names.js';
 import type { UpgradeEnvironment } from '../../core/runbook/types.js';
 import { Cancelled, type StepContext, type StepExecutor, type StepOutcome } from '../../engine/step-types.js';
 import type { DbClusterSnapshot, Rds, UpgradePorts } from '../../ports.js';
+import { assertAccount, recordIdentity, recordingNote, unrecorded, type AccountFacts } from './identity.js';
 
 export type UpgradeAwsContext = StepContext<UpgradePorts>;
 
@@ -61,7 +64,13 @@ const STILL_CREATING = new Set(['creating', 'copying', 'backing-up']);
 
 type SnapshotPlan =
   | { readonly kind: 'resume'; readonly snapshot: DbClusterSnapshot }
-  | { readonly kind: 'create'; readonly name: string; readonly account?: string };
+  | { readonly kind: 'create'; readonly name: string; readonly account: AccountFacts };
+
+/**
+ * Evidence key: the snapshot's name, chosen once per release and environment and recorded before the create call, so
+ * that a later run (after a crash, a cancel, a second window) adopts that snapshot instead of taking another.
+ */
+export const PLANNED_SNAPSHOT_KEY = 'plannedSnapshot';
 
 /** AWS tag values allow letters, digits, spaces and `_ . : / = + - @` only. */
 const tagValue = (value: string): string => value.replace(/[^\p{L}\p{N}\s_.:/=+\-@]/gu, '').trim().slice(0, 256);
@@ -90,9 +99,18 @@ async function createSnapshot(ctx: UpgradeAwsContext, rds: Rds, cluster: string,
   }
 }
 
+/** The name this release's snapshot has (recorded earlier), or a new timestamped one when there is none or it failed. */
+function chooseName(ctx: UpgradeAwsContext, ours: readonly DbClusterSnapshot[]): string {
+  const planned = ctx.evidenceOf(ctx.step.id)[PLANNED_SNAPSHOT_KEY];
+  const failed = typeof planned === 'string' && ours.some((snapshot) => snapshot.id === planned && snapshot.status === 'failed');
+  if (typeof planned === 'string' && !failed) return planned;
+  return snapshotName(ctx.version, ctx.clock.now());
+}
+
 async function planSnapshot(ctx: UpgradeAwsContext): Promise<SnapshotPlan | undefined> {
   const target = upgradeTargetOf(ctx);
   const cluster = cantonClusterOf(target);
+  const account = await assertAccount(ctx, target.environment);
   const rds = await ctx.ports.rds(target.environment);
   const ours = releaseSnapshots(await rds.listSnapshots(cluster), ctx);
   const creating = ours.find((snapshot) => STILL_CREATING.has(snapshot.status));
@@ -103,37 +121,25 @@ async function planSnapshot(ctx: UpgradeAwsContext): Promise<SnapshotPlan | unde
   for (const failed of ours.filter((snapshot) => snapshot.status === 'failed')) {
     ctx.log.warn(`An earlier snapshot of this release, ${failed.id}, failed; taking a new one.`);
   }
-  const name = snapshotName(ctx.version, new Date());
-  if (target.environment !== 'production') return { kind: 'create', name };
-  const identity = await (await ctx.ports.identity(target.environment)).callerIdentity();
-  const confirmed = await ctx.prompt.confirmTyped(
-    `Create RDS snapshot ${name} of ${cluster} in ${target.env.label}, AWS account ${identity.account} (${identity.arn})? ` +
-      `Type "${confirmationName(target.env)}" to confirm.`,
-    confirmationName(target.env),
-  );
-  return confirmed ? { kind: 'create', name, account: identity.account } : undefined;
+  const name = chooseName(ctx, ours);
+  const missing = unrecorded(target.env, account);
+  const what =
+    `Create RDS snapshot ${name} of ${cluster} in ${target.env.label}, AWS account ${account.account} (${account.arn})?` +
+    recordingNote(target.env, missing);
+  const typed = confirmationName(target.env);
+  const confirmed =
+    target.environment === 'production'
+      ? await ctx.prompt.confirmTyped(`${what} Type "${typed}" to confirm.`, typed)
+      : await ctx.prompt.confirm(what, 'Create snapshot');
+  if (!confirmed) return undefined;
+  await recordIdentity(ctx, target.env, missing);
+  return { kind: 'create', name, account };
 }
 
 /** Polling starts quick for small clusters and backs off to a gentle pace for large ones; there is no overall limit. */
 const POLL = { firstMs: 500, factor: 1.6, maxMs: 20_000 };
 /** Network trouble while waiting is retried this many times in a row before the step fails. */
 const TOLERATED_FAILURES = 5;
-
-/** Resolves after `ms`, or rejects at once when the person cancels. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function failedSnapshot(snapshot: DbClusterSnapshot): UserError {
   return new UserError(
@@ -174,7 +180,7 @@ async function waitUntilAvailable(ctx: UpgradeAwsContext, rds: Rds, first: DbClu
       await ctx.progress(`snapshot ${shown}%`, { percentProgress: shown });
     }
     try {
-      await pause(delay, ctx.signal);
+      await ctx.clock.sleep(delay, ctx.signal);
     } catch {
       throw new Cancelled(
         `Stopped waiting for ${snapshot.id}; RDS goes on creating it. Run this step again to keep waiting: it will not take a second snapshot.`,
@@ -214,15 +220,16 @@ export const takeSnapshot: StepExecutor<UpgradePorts, SnapshotPlan> = {
     const target = upgradeTargetOf(ctx);
     const cluster = cantonClusterOf(target);
     const rds = await ctx.ports.rds(target.environment);
-    const began = new Date();
+    const began = ctx.clock.now();
+    // The name is in the journal before RDS hears of it: whatever happens next, a later run looks for this one.
+    if (plan.kind === 'create') await ctx.record({ [PLANNED_SNAPSHOT_KEY]: plan.name });
     const snapshot = plan.kind === 'resume' ? plan.snapshot : await createSnapshot(ctx, rds, cluster, plan.name);
     const extra: EventData = {
-      ...(plan.kind === 'create' ? { requestedAt: began.toISOString() } : { resumedAt: began.toISOString() }),
-      ...(plan.kind === 'create' && plan.account ? { account: plan.account } : {}),
+      ...(plan.kind === 'create' ? { requestedAt: began.toISOString(), account: plan.account.account } : { resumedAt: began.toISOString() }),
     };
     await ctx.record({ ...snapshotEvidence(snapshot), ...extra });
     const available = await waitUntilAvailable(ctx, rds, snapshot);
-    const availableAt = new Date();
+    const availableAt = ctx.clock.now();
     return outcome(available, { ...extra, availableAt: availableAt.toISOString() }, availableAt.getTime() - began.getTime());
   },
 };

@@ -1,6 +1,7 @@
 /**
- * Which environment and cluster a procedure step acts on. Before any change a step shows and asserts the kube context,
- * its cluster server and the namespaces it will touch; in production the person must type the environment's name.
+ * Which environment and cluster a procedure step acts on. Before any change a step asserts the environment by identity
+ * (AWS account, cluster), shows the kube context, its server and the namespaces it will touch, and asks: a
+ * confirmation in staging, the environment's name typed in production.
  */
 import { UserError } from '../../core/errors.js';
 import { confirmationName } from '../../core/config/environment.js';
@@ -9,6 +10,7 @@ import type { EventData } from '../../core/journal/types.js';
 import type { UpgradeEnvironment } from '../../core/runbook/types.js';
 import type { StepContext } from '../../engine/step-types.js';
 import type { Kube, KubeClusterInfo, UpgradePorts } from '../../ports.js';
+import { assertAccount, assertCluster, identityEvidence, recordIdentity, recordingNote, unrecorded, type AccountFacts, type ClusterFacts } from './identity.js';
 
 export type UpgradeStepContext = StepContext<UpgradePorts>;
 
@@ -20,10 +22,12 @@ export interface Cluster {
   readonly kube: Kube;
 }
 
-/** A cluster whose context, server and namespaces were shown (and, in production, confirmed by name). */
+/** A cluster whose identity was asserted and whose context, server and namespaces were shown (and confirmed). */
 export interface Target extends Cluster {
   readonly info: KubeClusterInfo;
   readonly namespaces: readonly string[];
+  readonly account: AccountFacts;
+  readonly identity: ClusterFacts;
 }
 
 export function environmentOf(ctx: UpgradeStepContext): { environment: UpgradeEnvironment; env: EnvironmentConfig } {
@@ -43,11 +47,17 @@ export function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
 
-/** Shows where the step will act and checks each namespace exists; throws a UserError naming a missing one. */
+/**
+ * Asserts the environment by identity (its AWS account, its cluster), shows where the step will act and checks each
+ * namespace exists; throws a UserError showing both identities on a mismatch, or naming a missing namespace.
+ */
 export async function assertTarget(ctx: UpgradeStepContext, cluster: Cluster, namespaces: readonly string[]): Promise<Target> {
   const info = await cluster.kube.clusterInfo(cluster.context);
+  const account = await assertAccount(ctx, cluster.environment);
+  const identity = await assertCluster(ctx, cluster.kube, info, account.account);
   const touched = unique([...namespaces, ctx.config.lease.namespace]);
   ctx.log.info(`${cluster.env.label}: kube context ${info.context} → cluster server ${info.server} (user ${info.user}; kubeconfig ${info.kubeconfig.join(', ')})`);
+  ctx.log.info(`${cluster.env.label} is AWS account ${account.account} (${account.arn}) and the cluster with kube-system UID ${identity.clusterUid}`);
   ctx.log.info(`Namespaces this step touches: ${touched.join(', ')}`);
   for (const namespace of touched) {
     if (!(await cluster.kube.namespaceExists(cluster.context, namespace))) {
@@ -58,26 +68,35 @@ export async function assertTarget(ctx: UpgradeStepContext, cluster: Cluster, na
       );
     }
   }
-  return { ...cluster, info, namespaces: touched };
+  return { ...cluster, info, namespaces: touched, account, identity };
 }
 
 /**
- * The `prepare` of every mutating procedure step: assert the target, and in production ask for the environment's
- * name as the runbook writes it (`bxci`, the run-upgrade.sh argument). Undefined when not confirmed.
+ * The `prepare` of every mutating procedure step: assert the target, say what will change where, and ask — in staging
+ * a confirmation, in production the environment's name typed as the runbook writes it (`bxci`). A first change also
+ * records the environment's identity. Undefined when not confirmed.
  */
 export async function confirmTarget(ctx: UpgradeStepContext, action: string, namespaces: readonly string[]): Promise<Target | undefined> {
   const target = await assertTarget(ctx, await clusterOf(ctx), namespaces);
-  if (target.environment !== 'production') return target;
-  const message =
-    `${action} in ${target.env.label}: context ${target.info.context}, server ${target.info.server}, ` +
-    `namespaces ${target.namespaces.join(', ')}. Type "${confirmationName(target.env)}" to go on.`;
-  const confirmed = await ctx.prompt.confirmTyped(message, confirmationName(target.env));
-  if (!confirmed) ctx.log.warn(`Not confirmed: nothing was changed in ${target.env.label}.`);
-  return confirmed ? target : undefined;
+  const missing = unrecorded(target.env, target.account, target.identity);
+  const where =
+    `${action} in ${target.env.label}: context ${target.info.context}, server ${target.info.server}, AWS account ${target.account.account}, ` +
+    `namespaces ${target.namespaces.join(', ')}.${recordingNote(target.env, missing)}`;
+  const name = confirmationName(target.env);
+  const confirmed =
+    target.environment === 'production'
+      ? await ctx.prompt.confirmTyped(`${where} Type "${name}" to go on.`, name)
+      : await ctx.prompt.confirm(`${where} Go on?`, `Run in ${target.env.label}`);
+  if (!confirmed) {
+    ctx.log.warn(`Not confirmed: nothing was changed in ${target.env.label}.`);
+    return undefined;
+  }
+  await recordIdentity(ctx, target.env, missing);
+  return target;
 }
 
 export function targetEvidence(target: Target): EventData {
-  return { context: target.info.context, server: target.info.server, namespaces: [...target.namespaces] };
+  return { context: target.info.context, server: target.info.server, namespaces: [...target.namespaces], ...identityEvidence(target.account, target.identity) };
 }
 
 /** The namespaces of the environment's services (the four the runbook scales). */
