@@ -8,7 +8,8 @@
  * - Any other C1 control (U+0080–U+009F) becomes `␛` too (each is the 8-bit form of an `ESC x` pair).
  * - C0 controls other than `\n` and `\t` and DEL become their Unicode Control Pictures (BEL `␇`, backspace `␈`, …),
  *   so a person sees that something odd was there and nothing acts on the terminal.
- * - `\r\n` becomes `\n`; a lone `\r` (which would overwrite the line) becomes a line break as well.
+ * - `\r\n` becomes `\n`; a lone `\r`, which would overwrite the line, is shown as `␍` — except in process output
+ *   (`NeutralisingStream`), where it is the redraw of a progress line and becomes a line break.
  * - Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are removed: the text reads in its
  *   stored order.
  * Ordinary Unicode (accents, CJK, emoji) is untouched. One regular-expression pass; text without controls is
@@ -19,6 +20,8 @@
 export const ESCAPE_MARK = '\u241b';
 /** The visible mark of a line break inside a single line (`neutraliseLine`). */
 export const NEWLINE_MARK = '\u2424';
+/** The visible mark of a lone carriage return. */
+export const CARRIAGE_RETURN_MARK = '\u240d';
 
 /** The rest of a CSI after its introducer: parameters, intermediates, the final byte. */
 const CSI_BODY = String.raw`[0-?]*[ -/]*[@-~]`;
@@ -35,9 +38,19 @@ const MULTI_LINE = new RegExp(`\\r\\n?|${SEQUENCE}`, 'g');
 const SINGLE_LINE = new RegExp(`\\r\\n?|\\n|\\t|${SEQUENCE}`, 'g');
 const SGR = /^(?:\x1b\[|\x9b)[\d;:]*m$/; // eslint-disable-line no-control-regex
 
-function replacement(match: string, lineBreak: string): string {
+/** What `\r\n` and `\n` (`newline`) and a lone `\r` become. */
+interface Breaks {
+  readonly newline: string;
+  readonly carriageReturn: string;
+}
+const IN_TEXT: Breaks = { newline: '\n', carriageReturn: CARRIAGE_RETURN_MARK };
+const IN_LINE: Breaks = { newline: NEWLINE_MARK, carriageReturn: CARRIAGE_RETURN_MARK };
+const IN_OUTPUT: Breaks = { newline: '\n', carriageReturn: '\n' };
+
+function replacement(match: string, breaks: Breaks): string {
   const first = match.charCodeAt(0);
-  if (first === 0x0d || first === 0x0a) return lineBreak;
+  if (first === 0x0d) return match.length === 2 ? breaks.newline : breaks.carriageReturn;
+  if (first === 0x0a) return breaks.newline;
   if (first === 0x09) return ' ';
   if (match.length > 1 || first === 0x1b || (first >= 0x80 && first <= 0x9f))
     return SGR.test(match) ? '' : ESCAPE_MARK;
@@ -46,17 +59,18 @@ function replacement(match: string, lineBreak: string): string {
   return ''; // bidi controls
 }
 
-const multiLine = (match: string) => replacement(match, '\n');
-const singleLine = (match: string) => replacement(match, NEWLINE_MARK);
+const inText = (match: string) => replacement(match, IN_TEXT);
+const inLine = (match: string) => replacement(match, IN_LINE);
+const inOutput = (match: string) => replacement(match, IN_OUTPUT);
 
 /** Outside text safe for a terminal or a log: escapes inert and visible, line breaks kept as `\n`, tabs kept. */
 export function neutralise(text: string): string {
-  return text.replace(MULTI_LINE, multiLine);
+  return text.replace(MULTI_LINE, inText);
 }
 
 /** Outside text as one line (a tree label, a description, a table cell): also line breaks shown as `␤`, tabs as spaces. */
 export function neutraliseLine(text: string): string {
-  return text.replace(SINGLE_LINE, singleLine);
+  return text.replace(SINGLE_LINE, inLine);
 }
 
 /**
@@ -69,8 +83,9 @@ const UNFINISHED =
 const MAX_HELD = 1024;
 
 /**
- * `neutralise` for a stream that arrives in chunks (process output): a sequence split across two chunks is held
- * back until the next one completes it, so it is recognised whole and never reaches the terminal in two halves.
+ * `neutralise` for process output that arrives in chunks: a sequence split across two chunks is held back until the
+ * next one completes it, so it is recognised whole and never reaches the terminal in two halves. A lone `\r` (a
+ * progress line redrawn) becomes a line break.
  */
 export class NeutralisingStream {
   private held = '';
@@ -82,14 +97,14 @@ export class NeutralisingStream {
     const unfinished = UNFINISHED.exec(from === 0 ? text : text.slice(from));
     const cut = unfinished ? from + unfinished.index : text.length;
     this.held = text.slice(cut);
-    return neutralise(cut === text.length ? text : text.slice(0, cut));
+    return (cut === text.length ? text : text.slice(0, cut)).replace(MULTI_LINE, inOutput);
   }
 
   /** What was held back, made safe as it is: the stream ended, or other text is about to be written. */
   flush(): string {
     const text = this.held;
     this.held = '';
-    return text === '' ? '' : neutralise(text);
+    return text === '' ? '' : text.replace(MULTI_LINE, inOutput);
   }
 }
 

@@ -35,7 +35,7 @@ export class StageChannels implements vscode.Disposable {
       warn: (line) => channel.warn(line),
       error: (line) => channel.error(line),
       output: (chunk) => {
-        // A lone \r becomes a line break here, so each line is its own entry.
+        // Pod output is outside text: neutralised (a lone \r shown as ␍) before it is split into entries.
         for (const line of neutralise(chunk).split('\n')) {
           if (line === '') continue;
           if (ERROR.test(line)) channel.error(line);

@@ -44,7 +44,7 @@ describe('Release tree text (labels, descriptions, tooltips from the journal)', 
     const description = stepDescription(running, new Date('2025-11-10T10:01:00.000Z'));
     assert.doesNotMatch(description, CONTROL);
     assert.doesNotMatch(description, /\n/);
-    assert.match(description, /^waiting for mallory␛␤✔ succeeded␛␤second lineevil · 1m/);
+    assert.match(description, /^waiting for mallory␛␍✔ succeeded␛␤second lineevil · 1m/);
   });
 
   it('shows evidence (the key one) without escapes', () => {
@@ -66,7 +66,7 @@ describe('Release tree text (labels, descriptions, tooltips from the journal)', 
     ];
     const failed = planned([event('step.started'), event('step.failed', 'stage failed', { lastLines })]);
     const lines = failedStageLines(failed);
-    assert.deepEqual(lines, ['ok line', 'ERROR boom␤faked over', 'title ␛ set', '␛ erased']);
+    assert.deepEqual(lines, ['ok line', 'ERROR boom␍faked over', 'title ␛ set', '␛ erased']);
   });
 
   it('escapes journal text in the step tooltip: no escapes, no links, no HTML, no icons', () => {
@@ -79,7 +79,7 @@ describe('Release tree text (labels, descriptions, tooltips from the journal)', 
     assert.match(md, /Last change by Mallory \\<m\\@evil\\\.example\\>␛/);
     assert.match(
       md,
-      /> mallory␛\\\n> ✔ succeeded␛ \\\[run\\\]\\\(command\\:lendos\\\.runStep\\\) \\<img src=x\\> \\\$\\\(zap\\\)\\\n> \\# heading\n$/,
+      /> mallory␛␍✔ succeeded␛ \\\[run\\\]\\\(command\\:lendos\\\.runStep\\\) \\<img src=x\\> \\\$\\\(zap\\\)\\\n> \\# heading\n$/,
     );
   });
 
