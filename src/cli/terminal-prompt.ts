@@ -87,7 +87,10 @@ async function terminalForm(
  * scripts print cluster data). A sequence split across chunks is held until it is whole; a line written in between
  * first lets out what was held, made inert.
  */
-export function terminalLog(out: Output, write: (text: string) => void = (text) => process.stdout.write(text)): LogSink {
+export function terminalLog(
+  out: Output,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): LogSink {
   const streams = { stdout: new NeutralisingStream(), stderr: new NeutralisingStream() };
   const flushed = (then: () => void) => {
     const held = streams.stdout.flush() + streams.stderr.flush();

@@ -6,7 +6,11 @@ import type { FormField, Prompt } from '../engine/step-types.js';
 export const vscodePrompt: Prompt = {
   async confirm(message, action, detail) {
     // A question may quote the cluster (a stale Lease's holder).
-    const answer = await vscode.window.showWarningMessage(neutralise(message), { modal: true, detail: detail && neutralise(detail) }, action);
+    const answer = await vscode.window.showWarningMessage(
+      neutralise(message),
+      { modal: true, detail: detail && neutralise(detail) },
+      action,
+    );
     return answer === action;
   },
 

@@ -50,7 +50,8 @@ export class StepTerminal implements LogSink, vscode.Disposable {
 
   /** One line, neutralised, in our colour; what a process left unfinished is let out (inert) before it. */
   private line(level: keyof typeof COLORS, line: string): void {
-    for (const stream of ['stdout', 'stderr'] as const) this.writeOutput(this.streams[stream].flush(), stream);
+    for (const stream of ['stdout', 'stderr'] as const)
+      this.writeOutput(this.streams[stream].flush(), stream);
     const safe = neutralise(line);
     this.log[level](safe);
     this.write(`${COLORS[level]}${safe}${RESET}\n`);
