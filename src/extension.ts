@@ -24,6 +24,7 @@ import { STEP_SCHEME, StepDocumentProvider } from './vscode/step-document.js';
 import { ReleaseTreeProvider, type ReleaseNode } from './vscode/tree.js';
 import { StageChannels } from './vscode/stage-logs.js';
 import { StepTerminals } from './vscode/step-terminal.js';
+import { textOnly } from './vscode/text-only-log.js';
 
 /** Loading the bundle ends here; the host may wait before calling activate, which is not ours to count. */
 const loadedAt = performance.now();
@@ -39,7 +40,8 @@ export interface LendosApi {
 
 export function activate(context: vscode.ExtensionContext): LendosApi {
   const activateStartedAt = performance.now();
-  const log = vscode.window.createOutputChannel('LendOS', { log: true });
+  // Steps, journals and the cluster write here: the channel keeps text, never escape sequences.
+  const log = textOnly(vscode.window.createOutputChannel('LendOS', { log: true }));
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const config = new ConfigHolder(root, declaredSettingKeys(context.extension.packageJSON), log);
   const store = root ? new FileJournalStore(root) : noWorkspaceStore;

@@ -99,7 +99,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`error: ${messageOf(error)}\n`);
+      processOutput.error(messageOf(error));
       process.exit(EXIT.failure);
     },
   );

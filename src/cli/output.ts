@@ -1,4 +1,9 @@
-/** Where the CLI writes: stdout for results, stderr for warnings and errors. */
+import { neutralise } from '../core/text.js';
+
+/**
+ * Where the CLI writes: stdout for results, stderr for warnings and errors. Text carries cluster, log and GitHub
+ * data, so it is neutralised: no escape sequence from outside reaches the terminal (JSON is escaped by JSON itself).
+ */
 export interface Output {
   line(text: string): void;
   json(value: unknown): void;
@@ -7,8 +12,8 @@ export interface Output {
 }
 
 export const processOutput: Output = {
-  line: (text) => process.stdout.write(text + '\n'),
+  line: (text) => process.stdout.write(neutralise(text) + '\n'),
   json: (value) => process.stdout.write(JSON.stringify(value, null, 2) + '\n'),
-  warn: (text) => process.stderr.write(`warning: ${text}\n`),
-  error: (text) => process.stderr.write(`error: ${text}\n`),
+  warn: (text) => process.stderr.write(`warning: ${neutralise(text)}\n`),
+  error: (text) => process.stderr.write(`error: ${neutralise(text)}\n`),
 };

@@ -4,6 +4,7 @@
  * flags, the answer is "no" and nothing changes.
  */
 import { createInterface } from 'node:readline/promises';
+import { NeutralisingStream, neutralise } from '../core/text.js';
 import type { FormField, LogSink, Prompt } from '../engine/step-types.js';
 import type { Output } from './output.js';
 
@@ -20,7 +21,8 @@ export function terminalPrompt(answers: TerminalAnswers, out: Output): Prompt {
     if (!answers.interactive) return undefined;
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
-      return (await rl.question(question)).trim();
+      // The question may carry a Lease holder or other cluster text.
+      return (await rl.question(neutralise(question))).trim();
     } finally {
       rl.close();
     }
@@ -80,12 +82,28 @@ async function terminalForm(
   return values;
 }
 
-/** Step output in a terminal: lines prefixed by the step, process output as it comes. */
-export function terminalLog(out: Output): LogSink {
+/**
+ * Step output in a terminal: lines prefixed by the step, process output as it comes — neutralised, colours too (the
+ * scripts print cluster data). A sequence split across chunks is held until it is whole; a line written in between
+ * first lets out what was held, made inert.
+ */
+export function terminalLog(
+  out: Output,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): LogSink {
+  const streams = { stdout: new NeutralisingStream(), stderr: new NeutralisingStream() };
+  const flushed = (then: () => void) => {
+    const held = streams.stdout.flush() + streams.stderr.flush();
+    if (held) write(held);
+    then();
+  };
   return {
-    info: (line) => out.line(line),
-    warn: (line) => out.warn(line),
-    error: (line) => out.error(line),
-    output: (chunk) => process.stdout.write(chunk),
+    info: (line) => flushed(() => out.line(line)),
+    warn: (line) => flushed(() => out.warn(line)),
+    error: (line) => flushed(() => out.error(line)),
+    output: (chunk, stream = 'stdout') => {
+      const text = streams[stream].push(chunk);
+      if (text) write(text);
+    },
   };
 }

@@ -1,16 +1,22 @@
 /** The engine's questions, asked with VS Code's own UI: modal confirmations, typed confirmation, quick-pick forms. */
 import * as vscode from 'vscode';
+import { neutralise } from '../core/text.js';
 import type { FormField, Prompt } from '../engine/step-types.js';
 
 export const vscodePrompt: Prompt = {
   async confirm(message, action, detail) {
-    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+    // A question may quote the cluster (a stale Lease's holder).
+    const answer = await vscode.window.showWarningMessage(
+      neutralise(message),
+      { modal: true, detail: detail && neutralise(detail) },
+      action,
+    );
     return answer === action;
   },
 
   async confirmTyped(message, expected) {
     const typed = await vscode.window.showInputBox({
-      title: message,
+      title: neutralise(message),
       prompt: `Type "${expected}" to confirm. This changes ${expected}.`,
       ignoreFocusOut: true,
       validateInput: (v) => (v === expected ? undefined : `Type exactly "${expected}" to go on, or press Escape to stop.`),

@@ -1,7 +1,12 @@
-/** One LogOutputChannel per upgrade stage and environment, reused across runs (the runbook's `kubectl logs -l …`). */
+/**
+ * One LogOutputChannel per upgrade stage and environment, reused across runs (the runbook's `kubectl logs -l …`).
+ * Pod lines are outside text: the channels keep their text, never their escape sequences.
+ */
 import * as vscode from 'vscode';
 import type { UpgradeStage } from '../core/runbook/types.js';
+import { neutralise } from '../core/text.js';
 import type { LogSink } from '../engine/step-types.js';
+import { textOnly } from './text-only-log.js';
 
 const ERROR = /\b(ERROR|FATAL|SEVERE)\b/;
 const WARN = /\bWARN(ING)?\b/;
@@ -13,7 +18,7 @@ export class StageChannels implements vscode.Disposable {
     const name = `LendOS ${environment} · ${stage}`;
     let channel = this.channels.get(name);
     if (!channel) {
-      channel = vscode.window.createOutputChannel(name, { log: true });
+      channel = textOnly(vscode.window.createOutputChannel(name, { log: true }));
       this.channels.set(name, channel);
     }
     return channel;
@@ -30,7 +35,8 @@ export class StageChannels implements vscode.Disposable {
       warn: (line) => channel.warn(line),
       error: (line) => channel.error(line),
       output: (chunk) => {
-        for (const line of chunk.split('\n')) {
+        // Pod output is outside text: neutralised (a lone \r shown as ␍) before it is split into entries.
+        for (const line of neutralise(chunk).split('\n')) {
           if (line === '') continue;
           if (ERROR.test(line)) channel.error(line);
           else if (WARN.test(line)) channel.warn(line);

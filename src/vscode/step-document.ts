@@ -1,6 +1,7 @@
 /** Read-only Markdown documents with a step's guidance, the commands it replaces and its evidence. */
 import * as vscode from 'vscode';
 import type { PlannedStep } from '../core/plan.js';
+import { neutraliseLine } from '../core/text.js';
 import type { ReleaseSession } from './session.js';
 import { statusLabel } from './tree-items.js';
 
@@ -53,7 +54,9 @@ export function renderStep({ step, state, status, blockedBy }: PlannedStep): str
   const evidence = Object.entries(state.evidence);
   if (evidence.length > 0) {
     lines.push('## Evidence', '', '| what | value |', '| --- | --- |');
-    for (const [key, value] of evidence) lines.push(`| ${key} | ${typeof value === 'string' ? value : JSON.stringify(value)} |`);
+    // Evidence holds outside text (log lines, holders): one inert line per cell, its pipes escaped.
+    const cell = (text: string) => neutraliseLine(text).replace(/\|/g, '\\|');
+    for (const [key, value] of evidence) lines.push(`| ${cell(key)} | ${cell(typeof value === 'string' ? value : JSON.stringify(value))} |`);
     lines.push('');
   }
   if (step.kind !== 'automated' && state.status !== 'succeeded') {

@@ -1,8 +1,11 @@
 /**
  * A step's live output: a pseudoterminal that shows process output as it arrives (with the exit code), and the
- * same lines in the LendOS log channel so they survive the terminal being closed.
+ * same lines in the LendOS log channel so they survive the terminal being closed. Lines and process output carry
+ * cluster data: they are neutralised (src/core/text.ts) before our own colours are put around them, and a sequence
+ * split across two chunks is held back until it is whole.
  */
 import * as vscode from 'vscode';
+import { NeutralisingStream, neutralise } from '../core/text.js';
 import type { LogSink } from '../engine/step-types.js';
 
 const RESET = '\x1b[0m';
@@ -11,6 +14,7 @@ const COLORS = { info: '\x1b[36m', warn: '\x1b[33m', error: '\x1b[31m' } as cons
 export class StepTerminal implements LogSink, vscode.Disposable {
   private readonly writer = new vscode.EventEmitter<string>();
   private readonly buffered: string[] = [];
+  private readonly streams = { stdout: new NeutralisingStream(), stderr: new NeutralisingStream() };
   private opened = false;
   private closed = false;
   readonly terminal: vscode.Terminal;
@@ -44,24 +48,36 @@ export class StepTerminal implements LogSink, vscode.Disposable {
     else this.buffered.push(crlf);
   }
 
+  /** One line, neutralised, in our colour; what a process left unfinished is let out (inert) before it. */
+  private line(level: keyof typeof COLORS, line: string): void {
+    for (const stream of ['stdout', 'stderr'] as const)
+      this.writeOutput(this.streams[stream].flush(), stream);
+    const safe = neutralise(line);
+    this.log[level](safe);
+    this.write(`${COLORS[level]}${safe}${RESET}\n`);
+  }
+
+  /** Process output, already neutralised by its stream. */
+  private writeOutput(text: string, stream: 'stdout' | 'stderr'): void {
+    if (text === '') return;
+    for (const line of text.split('\n')) if (line.trim()) this.log.trace(`[${stream}] ${line}`);
+    this.write(stream === 'stderr' ? `${COLORS.warn}${text}${RESET}` : text);
+  }
+
   info(line: string): void {
-    this.log.info(line);
-    this.write(`${COLORS.info}${line}${RESET}\n`);
+    this.line('info', line);
   }
 
   warn(line: string): void {
-    this.log.warn(line);
-    this.write(`${COLORS.warn}${line}${RESET}\n`);
+    this.line('warn', line);
   }
 
   error(line: string): void {
-    this.log.error(line);
-    this.write(`${COLORS.error}${line}${RESET}\n`);
+    this.line('error', line);
   }
 
   output(chunk: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
-    for (const line of chunk.split('\n')) if (line.trim()) this.log.trace(`[${stream}] ${line}`);
-    this.write(stream === 'stderr' ? `${COLORS.warn}${chunk}${RESET}` : chunk);
+    this.writeOutput(this.streams[stream].push(chunk), stream);
   }
 
   dispose(): void {

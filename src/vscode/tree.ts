@@ -2,9 +2,11 @@
 import * as vscode from 'vscode';
 import { aggregateStatus, progressOf, type PlannedStep } from '../core/plan.js';
 import type { GroupDef, PhaseDef } from '../core/runbook/types.js';
+import { neutralise } from '../core/text.js';
 import type { ReleaseView } from '../engine/release-service.js';
 import type { ReleaseSession } from './session.js';
 import { failedStageLines, statusIcon, stepContextValue, stepDescription, stepTooltip } from './tree-items.js';
+import { releaseTooltipMarkdown } from './tree-text.js';
 
 export type ReleaseNode =
   | { readonly kind: 'release' }
@@ -85,12 +87,13 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<ReleaseNode>
   private notices(view: ReleaseView): ReleaseNode[] {
     const notices: ReleaseNode[] = [];
     if (view.warnings.length > 0) {
-      const detail = view.warnings.map((w) => w.message).join('\n');
+      // A warning quotes the journal line it ignored: outside text.
+      const detail = neutralise(view.warnings.map((w) => w.message).join('\n'));
       notices.push({ kind: 'notice', text: `${view.warnings.length} journal line(s) ignored`, detail, command: 'lendos.showJournal' });
     }
     const problems = this.session.configProblems();
     if (problems.length > 0) {
-      const detail = problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+      const detail = neutralise(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
       notices.push({ kind: 'notice', text: `${problems.length} configuration problem(s); defaults used`, detail });
     }
     return notices;
@@ -145,8 +148,7 @@ function releaseItem(view: ReleaseView): vscode.TreeItem {
   item.description = `${done}/${total} steps done`;
   item.iconPath = statusIcon(aggregateStatus(core));
   item.contextValue = 'release';
-  const started = view.state.startedAt ? `Started ${view.state.startedAt.slice(0, 16).replace('T', ' ')} UTC by ${view.state.startedBy ?? 'unknown'}` : '';
-  item.tooltip = new vscode.MarkdownString(`**Release ${view.version}**\n\n${started}`);
+  item.tooltip = new vscode.MarkdownString(releaseTooltipMarkdown(view.version, view.state.startedAt, view.state.startedBy));
   return item;
 }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { UserError } from '../../core/errors.js';
 import type { PlannedStep } from '../../core/plan.js';
 import type { UpgradeStage } from '../../core/runbook/types.js';
+import { neutralise, neutraliseLine } from '../../core/text.js';
 import type { StepRunner } from '../../engine/step-runner.js';
 import { scriptedPrompt, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
 import { vscodePrompt } from '../prompt.js';
@@ -32,7 +33,7 @@ export function runStep(session: ReleaseSession, runner: StepRunner, terminals: 
           token.onCancellationRequested(() => abort.abort());
           const watch = session.onDidChange(() => {
             const message = session.view?.plan.find((p) => p.step.id === step.id)?.state.progress;
-            if (message) progress.report({ message });
+            if (message) progress.report({ message: neutraliseLine(message) });
           });
           try {
             const prompt = answers ? scriptedPrompt(answers, terminal) : vscodePrompt;
@@ -46,7 +47,7 @@ export function runStep(session: ReleaseSession, runner: StepRunner, terminals: 
       );
       terminal.info(`${result.status}: ${result.summary}`);
       if (result.status === 'failed') {
-        void vscode.window.showErrorMessage(`${step.title} failed: ${result.summary}`, 'Show Output').then((a) => a && terminal.terminal.show());
+        void vscode.window.showErrorMessage(`${step.title} failed: ${neutralise(result.summary)}`, 'Show Output').then((a) => a && terminal.terminal.show());
       }
       return result.status;
     });
@@ -61,8 +62,8 @@ function stagePickItems(stages: readonly PlannedStep[]): (vscode.QuickPickItem &
     for (const p of stages.filter((s) => s.step.environment === environment)) {
       items.push({
         label: `${STAGE_ICONS[p.status] ?? '$(circle-large-outline)'} ${p.step.stage}`,
-        description: `${environment} · ${p.state.progress ?? statusLabel(p.status)}`,
-        detail: p.state.message?.split('\n')[0] ?? p.step.guidance.split('\n')[0],
+        description: `${environment} · ${neutraliseLine(p.state.progress ?? statusLabel(p.status))}`,
+        detail: neutraliseLine((p.state.message ?? p.step.guidance).split(/\r?\n|\r/)[0] ?? ''),
         id: p.step.id,
       });
     }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { messageOf, UserError } from '../../core/errors.js';
+import { neutralise } from '../../core/text.js';
 import type { PlannedStep } from '../../core/plan.js';
 import type { ReleaseSession } from '../session.js';
 import type { ReleaseNode } from '../tree.js';
@@ -12,8 +13,9 @@ export async function report<T>(work: () => Promise<T>): Promise<CommandResult<T
     return { ok: true, value: await work() };
   } catch (error) {
     const message = messageOf(error);
-    if (error instanceof UserError) void vscode.window.showErrorMessage(message);
-    else void vscode.window.showErrorMessage(`LendOS: ${message}`);
+    // The message may quote the cluster (a Lease holder) or a script's output.
+    if (error instanceof UserError) void vscode.window.showErrorMessage(neutralise(message));
+    else void vscode.window.showErrorMessage(`LendOS: ${neutralise(message)}`);
     return { ok: false, message };
   }
 }

@@ -1,0 +1,96 @@
+/**
+ * The words of the Release tree as plain strings — descriptions, failed-stage log lines, tooltip Markdown — with the
+ * outside text in them (journal messages and actors, progress, evidence, pod log lines) made inert: one line without
+ * escape sequences for labels and descriptions, escaped Markdown (no links, HTML, icons) for tooltips. No `vscode`
+ * import, so it is unit-tested; tree-items.ts wraps these strings in TreeItems and MarkdownStrings.
+ */
+import type { JsonValue } from '../core/journal/types.js';
+import { durationOf, formatDuration, type DisplayStatus, type PlannedStep } from '../core/plan.js';
+import { escapeMarkdown, neutralise, neutraliseLine } from '../core/text.js';
+
+const LABELS: Record<DisplayStatus, string> = {
+  succeeded: 'done',
+  failed: 'failed',
+  running: 'running',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+  ready: 'ready',
+  blocked: 'blocked',
+  'waiting-approval': 'awaiting approval',
+};
+
+export function statusLabel(status: DisplayStatus): string {
+  return LABELS[status];
+}
+
+/** The one piece of evidence worth a glance: a step's own headline, a snapshot id, a tag, a PR number, a branch. */
+function keyEvidence(evidence: Record<string, JsonValue>): string | undefined {
+  for (const key of ['headline', 'snapshotId', 'tag', 'pr', 'branch', 'commit']) {
+    const value = evidence[key];
+    if (typeof value === 'string' || typeof value === 'number')
+      return key === 'pr' ? `PR #${value}` : String(value);
+  }
+  return undefined;
+}
+
+const FAILED_STAGE_LINES = 5;
+
+/** The last log lines a failed upgrade stage journalled, newest last, each one inert line; none for anything else. */
+export function failedStageLines(planned: PlannedStep | undefined): string[] {
+  if (!planned?.step.stage || planned.status !== 'failed') return [];
+  const lines = planned.state.evidence.lastLines;
+  if (!Array.isArray(lines)) return [];
+  return lines
+    .filter((line): line is string => typeof line === 'string' && line.trim() !== '')
+    .slice(-FAILED_STAGE_LINES)
+    .map(neutraliseLine);
+}
+
+/** The step's description: its progress line (or status), duration, key evidence, flags — one inert line. */
+export function stepDescription(planned: PlannedStep, now: Date): string {
+  const parts = [planned.state.progress ?? statusLabel(planned.status)];
+  const ms = durationOf(planned.state, now);
+  if (ms !== undefined && planned.status !== 'skipped') parts.push(formatDuration(ms));
+  const pods = planned.state.evidence.pods;
+  if (planned.step.stage && planned.status === 'succeeded' && typeof pods === 'number')
+    parts.push(`${pods} pod(s)`);
+  const evidence = keyEvidence(planned.state.evidence);
+  if (evidence) parts.push(evidence);
+  if (planned.state.markedByHand && planned.status === 'succeeded') parts.push('by hand');
+  if (planned.step.optional && planned.status !== 'succeeded') parts.push('optional');
+  return neutraliseLine(parts.join(' · '));
+}
+
+/** Outside text as a Markdown block quote, line by line: nothing in it becomes a link, a heading or HTML. */
+function quote(text: string): string {
+  return neutralise(text)
+    .split('\n')
+    .map((line) => `> ${escapeMarkdown(line)}`)
+    .join('\\\n');
+}
+
+/** The step's tooltip as Markdown: the runbook's own text as written, the journal's text escaped. */
+export function stepTooltipMarkdown(planned: PlannedStep): string {
+  const { step, state } = planned;
+  let md = `**${step.section} ${step.title}** — _${step.kind}${step.optional ? ', optional' : ''}_\n\n`;
+  md += step.guidance + '\n\n';
+  if (step.commands.length > 0) md += 'Replaces:\n\n```bash\n' + step.commands.join('\n') + '\n```\n';
+  md += `\n**Success:** ${step.success}\n\n`;
+  if (step.typicalMinutes) md += `Typical duration: ${step.typicalMinutes} min\n\n`;
+  if (planned.blockedBy.length > 0) md += `Waiting for: ${planned.blockedBy.join(', ')}\n\n`;
+  if (state.actor && state.status !== 'pending') md += `Last change by ${escapeMarkdown(state.actor)}\n\n`;
+  if (state.message) md += `${quote(state.message)}\n`;
+  return md;
+}
+
+/** The release's tooltip as Markdown; who started it comes from the journal, escaped. */
+export function releaseTooltipMarkdown(
+  version: string,
+  startedAt: string | undefined,
+  startedBy: string | undefined,
+): string {
+  const started = startedAt
+    ? `Started ${escapeMarkdown(startedAt.slice(0, 16).replace('T', ' '))} UTC by ${escapeMarkdown(startedBy ?? 'unknown')}`
+    : '';
+  return `**Release ${version}**\n\n${started}`;
+}
