@@ -65,8 +65,9 @@ export class ReleaseService {
     const parsed = CalVer.tryParse(text);
     if (!parsed.ok) return parsed.error.message;
     const version = parsed.value.format();
-    if (await this.deps.store.exists(version)) {
-      const { state } = await this.load(version);
+    // A journal without a recorded start (an empty file) can be started: its start is appended.
+    const { state } = (await this.deps.store.exists(version)) ? await this.load(version) : { state: undefined };
+    if (state?.startedAt !== undefined) {
       const by = state.startedBy ? ` by ${state.startedBy}` : '';
       const at = state.startedAt ? ` on ${state.startedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
       return `Release ${version} was already started${at}${by}: use "LendOS: Switch Release" to continue it.`;
