@@ -129,6 +129,9 @@ export class ReleaseService {
     const { step, planned } = await this.stepOf(version, stepId);
     if (planned.state.status === 'running') throw new UserError(`${step.title} is running; wait for it or cancel it first.`);
     if (planned.status === 'succeeded') throw new UserError(`${step.title} is already done.`);
+    if (step.kind === 'approval' && !options.note?.trim()) {
+      throw new UserError(`${step.title} is an approval: say who approved and where it is recorded (e.g. "Luis, REL-123") so the journal keeps it.`, 'note-required');
+    }
     if (planned.blockedBy.length > 0 && !options.force) {
       throw new UserError(`${step.title} depends on steps that are not done: ${planned.blockedBy.join(', ')}. Finish them first, or confirm to mark it done anyway.`, 'blocked');
     }

@@ -104,6 +104,21 @@ describe('release service (real git repository)', () => {
     assert.deepEqual((await service.releases()).map((x) => [x.version, x.active]), [['2025.5.0', false], ['2025.4.0', true]]);
   });
 
+  it('marks an approval done only with a note saying who approved (the rule both shells share)', async () => {
+    const service = serviceFor(repo().root);
+    await service.startRelease('2025.4.0');
+    for (const note of [undefined, '', '   ']) {
+      await assert.rejects(
+        service.markDone('2025.4.0', 'staging.smoke-approval', { force: true, note }),
+        (e: unknown) => e instanceof UserError && e.reason === 'note-required' && /is an approval: say who approved and where it is recorded/.test(e.message),
+      );
+    }
+    assert.equal((await service.view('2025.4.0')).state.eventCount, 1, 'nothing was recorded');
+    await service.markDone('2025.4.0', 'staging.smoke-approval', { force: true, note: 'Luis, REL-123' });
+    const planned = (await service.view('2025.4.0')).plan.find((p) => p.step.id === 'staging.smoke-approval');
+    assert.deepEqual([planned?.status, planned?.state.message, planned?.state.evidence['note']], ['succeeded', 'Luis, REL-123', 'Luis, REL-123']);
+  });
+
   it('reports an empty journal and lets it be started; a line of another release is reported and not folded', async () => {
     const r = repo();
     const service = serviceFor(r.root);
