@@ -1,6 +1,6 @@
 /** `lendos run <step-id>`: an automated step in a terminal, on the same engine and journal as the editor. */
 import type { CliContext } from './context.js';
-import { releaseVersion } from './commands.js';
+import { startedRelease } from './commands.js';
 import type { Output } from './output.js';
 import { checkedSetValues } from './set-values.js';
 import { terminalLog, terminalPrompt } from './terminal-prompt.js';
@@ -15,7 +15,7 @@ export interface RunOptions {
 
 /** Runs the step; the exit code is 0 when it succeeded (or was already done), else 1. */
 export async function runCommand(ctx: CliContext, out: Output, opts: RunOptions): Promise<number> {
-  const version = await releaseVersion(ctx, opts.release);
+  const version = await startedRelease(ctx, opts.release);
   // Before anything runs: a --set field the step's form does not ask for is refused (exit 2), never ignored.
   const values = await checkedSetValues(ctx, version, opts.stepId, opts.set);
   const abort = new AbortController();
