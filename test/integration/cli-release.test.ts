@@ -136,6 +136,15 @@ describe('lendos: a whole release from the terminal', () => {
     );
     assert.match((await lendos('done', 'prep.cut-release-branch', '--force')).err, /already done/);
     assert.match((await lendos('done', 'no.such.step')).err, /no step "no\.such\.step".*lendos plan/);
+    // A step another window or terminal is running (the journal says so) is neither marked done nor reset.
+    appendFileSync(journal(), line({ type: 'step.started', step: 'staging.preflight' }));
+    const running = await lendos('done', 'staging.preflight', '--force');
+    assert.equal(running.code, 1);
+    assert.match(running.err, /Run preflight checks is running; wait for it or cancel it first/);
+    assert.match(
+      (await lendos('reset', 'staging.preflight')).err,
+      /is running; it cannot be reset while it runs/,
+    );
   });
 
   it('skip: only optional steps and only with a reason; reset: back to pending; --release picks the release', async () => {
