@@ -96,8 +96,10 @@ export async function markDoneBefore(service: ReleaseService, stepId: string): P
   const view = await service.view(VERSION);
   for (const planned of view.plan) {
     if (planned.step.id === stepId) return;
-    if (planned.status !== 'succeeded' && planned.status !== 'skipped')
-      await service.markDone(VERSION, planned.step.id, { force: true });
+    if (planned.status !== 'succeeded' && planned.status !== 'skipped') {
+      const note = planned.step.kind === 'approval' ? 'Approved for the bench' : undefined;
+      await service.markDone(VERSION, planned.step.id, { force: true, note });
+    }
   }
 }
 

@@ -36,12 +36,13 @@ export class FileJournalStore implements JournalStore {
     );
   }
 
+  /** A missing journal reads as no events and no warnings; an existing one is checked against `version`. */
   async read(version: string): Promise<JournalRead> {
     const text = await fs.readFile(this.pathOf(version), 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return '';
+      if (e.code === 'ENOENT') return undefined;
       throw e;
     });
-    return parseJournal(text);
+    return text === undefined ? { events: [], warnings: [] } : parseJournal(text, { release: version });
   }
 
   async append(event: JournalEvent): Promise<void> {

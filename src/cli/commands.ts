@@ -2,7 +2,7 @@
 import { CalVer } from '../core/calver.js';
 import { UserError } from '../core/errors.js';
 import { currentStep, durationOf, formatDuration, progressOf, type PlannedStep } from '../core/plan.js';
-import { buildRunbook } from '../core/runbook/index.js';
+import type { StepDef } from '../core/runbook/types.js';
 import { scriptedPrompt } from '../engine/scripted-prompt.js';
 import type { CliContext } from './context.js';
 import type { Output } from './output.js';
@@ -14,13 +14,26 @@ export async function releaseVersion(ctx: CliContext, requested: string | undefi
     return parsed.value.format();
   }
   const active = await ctx.service.activeRelease();
-  if (!active) throw new UserError(`No release is active in ${ctx.root}: pass --release YYYY.R.H, or start one in VS Code.`);
+  if (!active) throw new UserError(`No release is active in ${ctx.root}: pass --release YYYY.R.H, or start one (lendos start YYYY.R.H).`);
   return active;
 }
 
+/** The release to act on (as `releaseVersion`), which must have been started: its journal exists. */
+export async function startedRelease(ctx: CliContext, requested: string | undefined): Promise<string> {
+  const version = await releaseVersion(ctx, requested);
+  if (!(await ctx.service.versions()).includes(version)) {
+    throw new UserError(`There is no release ${version} in ${ctx.root}: start it first (lendos start ${version}, or LendOS: Start Release… in VS Code).`);
+  }
+  return version;
+}
+
+/** The environment a step acts on, as shown in a row: `staging`, `production`, `dev`, or `-` for none. */
+export const environmentOf = (step: StepDef): string => step.environment ?? '-';
+
 export async function planCommand(ctx: CliContext, out: Output, opts: { release?: string; json: boolean }): Promise<void> {
   const version = await releaseVersion(ctx, opts.release);
-  const runbook = buildRunbook(version, ctx.config);
+  // The view marks the steps that have an executor as automated; a release that was not started reads as pending.
+  const { runbook } = await ctx.service.view(version);
   if (opts.json) {
     out.json(
       runbook.steps.map((s) => ({
@@ -54,10 +67,7 @@ const SYMBOLS: Record<string, string> = {
 };
 
 export async function statusCommand(ctx: CliContext, out: Output, opts: { release?: string; json: boolean }): Promise<void> {
-  const version = await releaseVersion(ctx, opts.release);
-  if (!(await ctx.service.versions()).includes(version)) {
-    throw new UserError(`There is no release ${version} in ${ctx.root}: start it first (LendOS: Start Release… in VS Code).`);
-  }
+  const version = await startedRelease(ctx, opts.release);
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, output: () => undefined };
   const shell = { prompt: scriptedPrompt({ yes: false }, quiet), log: quiet, signal: new AbortController().signal };
   const reconciled = await ctx.runner.reconcile(version, shell, { observe: false });
@@ -85,13 +95,14 @@ export async function statusCommand(ctx: CliContext, out: Output, opts: { releas
     if ((p.step.phase === 'recovery' || p.step.phase === 'dev') && p.state.status === 'pending') continue;
     const ms = durationOf(p.state, new Date());
     const time = ms !== undefined && p.status !== 'skipped' ? ` ${formatDuration(ms)}` : '';
-    out.line(`  ${SYMBOLS[p.status] ?? ' '} ${p.step.section.padEnd(6)} ${p.step.title} — ${p.status}${time}`);
+    out.line(`  ${SYMBOLS[p.status] ?? ' '} ${p.step.section.padEnd(6)} ${environmentOf(p.step).padEnd(10)} ${p.step.title} — ${p.status}${time}`);
   }
 }
 
 function statusJson(p: PlannedStep) {
   return {
     id: p.step.id,
+    environment: p.step.environment ?? null,
     status: p.status,
     startedAt: p.state.startedAt ?? null,
     endedAt: p.state.endedAt ?? null,

@@ -32,7 +32,7 @@ const loadRehearsal = () => import('../../rehearsal/src/index.js');
 
 export async function rehearseCommand(argv: readonly string[], out: Output, options: RehearseOptions = {}): Promise<number> {
   try {
-    const args = parseArgs(argv, { flags: ['headless', 'list', 'help'], values: ['scenario', 'dir'] });
+    const args = parseArgs(argv, { flags: ['headless', 'list', 'help'], values: ['scenario', 'dir'], short: { h: 'help' } });
     if (args.options.has('help')) {
       out.line(REHEARSE_HELP);
       return EXIT.ok;

@@ -1,9 +1,9 @@
 /** `lendos run <step-id>`: an automated step in a terminal, on the same engine and journal as the editor. */
-import { UserError } from '../core/errors.js';
 import { scriptedPrompt } from '../engine/scripted-prompt.js';
 import type { CliContext } from './context.js';
-import { releaseVersion } from './commands.js';
+import { startedRelease } from './commands.js';
 import type { Output } from './output.js';
+import { checkedSetValues } from './set-values.js';
 import { terminalLog, terminalPrompt } from './terminal-prompt.js';
 
 export interface RunOptions {
@@ -14,19 +14,11 @@ export interface RunOptions {
   readonly set: readonly string[];
 }
 
-function parseSet(entries: readonly string[]): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const entry of entries) {
-    const at = entry.indexOf('=');
-    if (at <= 0) throw new UserError(`--set ${entry}: write --set FIELD=VALUE, e.g. --set newVersion=0.1.93`);
-    values[entry.slice(0, at)] = entry.slice(at + 1);
-  }
-  return values;
-}
-
 /** Runs the step; the exit code is 0 when it succeeded (or was already done), else 1. */
 export async function runCommand(ctx: CliContext, out: Output, opts: RunOptions): Promise<number> {
-  const version = await releaseVersion(ctx, opts.release);
+  const version = await startedRelease(ctx, opts.release);
+  // Before anything runs: a --set field the step's form does not ask for is refused (exit 2), never ignored.
+  const values = await checkedSetValues(ctx, version, opts.stepId, opts.set);
   const abort = new AbortController();
   const onSignal = () => {
     out.warn('Cancelling… (the step stops its processes; what is already done stays done)');
@@ -35,7 +27,7 @@ export async function runCommand(ctx: CliContext, out: Output, opts: RunOptions)
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
     const prompt = terminalPrompt(
-      { yes: opts.yes, confirmEnvironment: opts.confirmEnvironment, values: parseSet(opts.set), interactive: Boolean(process.stdin.isTTY) },
+      { yes: opts.yes, confirmEnvironment: opts.confirmEnvironment, values, interactive: Boolean(process.stdin.isTTY) },
       out,
     );
     if (ctx.world) out.line(`Rehearsal world: ${ctx.root}`);

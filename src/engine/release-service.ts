@@ -67,8 +67,9 @@ export class ReleaseService {
     const parsed = CalVer.tryParse(text);
     if (!parsed.ok) return parsed.error.message;
     const version = parsed.value.format();
-    if (await this.deps.store.exists(version)) {
-      const { state } = await this.load(version);
+    // A journal without a recorded start (an empty file) can be started: its start is appended.
+    const { state } = (await this.deps.store.exists(version)) ? await this.load(version) : { state: undefined };
+    if (state?.startedAt !== undefined) {
       const by = state.startedBy ? ` by ${state.startedBy}` : '';
       const at = state.startedAt ? ` on ${state.startedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
       return `Release ${version} was already started${at}${by}: use "LendOS: Switch Release" to continue it.`;
@@ -130,6 +131,9 @@ export class ReleaseService {
     const { step, planned } = await this.stepOf(version, stepId);
     if (planned.state.status === 'running') throw new UserError(`${step.title} is running; wait for it or cancel it first.`);
     if (planned.status === 'succeeded') throw new UserError(`${step.title} is already done.`);
+    if (step.kind === 'approval' && !options.note?.trim()) {
+      throw new UserError(`${step.title} is an approval: say who approved and where it is recorded (e.g. "Luis, REL-123") so the journal keeps it.`, 'note-required');
+    }
     if (planned.blockedBy.length > 0 && !options.force) {
       throw new UserError(`${step.title} depends on steps that are not done: ${planned.blockedBy.join(', ')}. Finish them first, or confirm to mark it done anyway.`, 'blocked');
     }

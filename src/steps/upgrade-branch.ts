@@ -31,7 +31,13 @@ import {
   short,
 } from './layout.js';
 import { runUpgradeScript } from './scripts.js';
-import { askUpgradeVersions, checkVersions, generationAt, type CodegenInput } from './upgrade-form.js';
+import {
+  UPGRADE_FORM_FIELDS,
+  askUpgradeVersions,
+  checkVersions,
+  generationAt,
+  type CodegenInput,
+} from './upgrade-form.js';
 
 const MAX_LISTED_FILES = 200;
 
@@ -162,6 +168,7 @@ async function commitGeneration(
 
 export const createUpgradeBranch: StepExecutor<Phase1Ports, CodegenInput> = {
   stepId: 'prep.upgrade-branch',
+  fields: UPGRADE_FORM_FIELDS,
 
   async observe(ctx) {
     const { release, upgrade } = names(ctx);

@@ -23,6 +23,13 @@ import {
   remoteRef,
 } from './layout.js';
 
+/** The ids of the form's fields, in its order: what `lendos run prep.upgrade-branch --set FIELD=VALUE` accepts. */
+export const UPGRADE_FORM_FIELDS = [
+  'from',
+  'to',
+  'dataLoaderFrom',
+] as const satisfies readonly (keyof UpgradeVersionProposal)[];
+
 export interface CodegenInput extends GeneratedManifest {
   /** Where each proposed value came from (kept as evidence). */
   readonly sources: Readonly<Record<string, string>>;

@@ -89,7 +89,9 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<ReleaseNode>
     if (view.warnings.length > 0) {
       // A warning quotes the journal line it ignored: outside text.
       const detail = neutralise(view.warnings.map((w) => w.message).join('\n'));
-      notices.push({ kind: 'notice', text: `${view.warnings.length} journal line(s) ignored`, detail, command: 'lendos.showJournal' });
+      const ignored = view.warnings.filter((w) => w.line !== undefined).length;
+      const text = ignored === view.warnings.length ? `${ignored} journal line(s) ignored` : `journal: ${view.warnings.length} warning(s)`;
+      notices.push({ kind: 'notice', text, detail, command: 'lendos.showJournal' });
     }
     const problems = this.session.configProblems();
     if (problems.length > 0) {

@@ -1,39 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
-import type { Output } from '../../src/cli/output.js';
+import { capture, ensureBuiltCli, runBuiltCli } from './cli-helpers.js';
 import { lendosRepo, type TempRepo } from './helpers.js';
-
-function capture(): Output & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    line: (t) => out.push(t),
-    json: (v) => out.push(JSON.stringify(v)),
-    warn: (t) => err.push(t),
-    error: (t) => err.push(t),
-  };
-}
-
-const CLI = path.resolve('dist/cli.js');
-
-function runBuiltCli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('lendos CLI', () => {
   let repo: TempRepo;
-  before(() => {
-    if (!existsSync(CLI)) execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'ignore' });
-  });
+  before(ensureBuiltCli);
   beforeEach(() => (repo = lendosRepo()));
   afterEach(() => repo.cleanup());
 
@@ -67,7 +41,7 @@ describe('lendos CLI', () => {
     assert.equal(status.steps.find((s: { id: string }) => s.id === 'prep.cut-release-branch').status, 'succeeded');
     const text = capture();
     assert.equal(await main(['status', '--workspace', repo.root], text), 0);
-    assert.match(text.out.join('\n'), /✔ 1\.1 +Cut release branch — succeeded/);
+    assert.match(text.out.join('\n'), /✔ 1\.1 +- +Cut release branch — succeeded/);
   });
 
   it('the built CLI keeps its exit codes: 0 ok, 1 failure, 2 usage', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FileJournalStore } from '../../src/adapters/journal-file.js';
 import type { JournalEvent } from '../../src/core/journal/types.js';
@@ -64,5 +64,15 @@ describe('file journal store (real git repository)', () => {
   it('reads a missing journal as empty', async () => {
     assert.deepEqual(await store.read('2030.1.0'), { events: [], warnings: [] });
     assert.equal(await store.activeRelease(), undefined);
+  });
+
+  it('checks an existing journal against the version it is read as: an empty one, and lines of another release', async () => {
+    await store.append(event('2025.4.0', 'release.started'));
+    writeFileSync(store.pathOf('2025.5.0'), readFileSync(store.pathOf('2025.4.0')));
+    const copied = await store.read('2025.5.0');
+    assert.deepEqual(copied.events, []);
+    assert.match(copied.warnings[0]?.message ?? '', /^line 1 is for release 2025\.4\.0, not 2025\.5\.0: was this journal copied/);
+    writeFileSync(store.pathOf('2025.6.0'), '');
+    assert.match((await store.read('2025.6.0')).warnings[0]?.message ?? '', /^the journal of 2025\.6\.0 is empty/);
   });
 });

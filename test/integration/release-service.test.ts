@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixedClock } from '../../src/adapters/clock.js';
 import { FileJournalStore } from '../../src/adapters/journal-file.js';
@@ -102,5 +102,40 @@ describe('release service (real git repository)', () => {
     assert.equal(await service.activeRelease(), '2025.4.0');
     await assert.rejects(service.switchRelease('2030.1.0'), /no release 2030\.1\.0/);
     assert.deepEqual((await service.releases()).map((x) => [x.version, x.active]), [['2025.5.0', false], ['2025.4.0', true]]);
+  });
+
+  it('marks an approval done only with a note saying who approved (the rule both shells share)', async () => {
+    const service = serviceFor(repo().root);
+    await service.startRelease('2025.4.0');
+    for (const note of [undefined, '', '   ']) {
+      await assert.rejects(
+        service.markDone('2025.4.0', 'staging.smoke-approval', { force: true, note }),
+        (e: unknown) => e instanceof UserError && e.reason === 'note-required' && /is an approval: say who approved and where it is recorded/.test(e.message),
+      );
+    }
+    assert.equal((await service.view('2025.4.0')).state.eventCount, 1, 'nothing was recorded');
+    await service.markDone('2025.4.0', 'staging.smoke-approval', { force: true, note: 'Luis, REL-123' });
+    const planned = (await service.view('2025.4.0')).plan.find((p) => p.step.id === 'staging.smoke-approval');
+    assert.deepEqual([planned?.status, planned?.state.message, planned?.state.evidence['note']], ['succeeded', 'Luis, REL-123', 'Luis, REL-123']);
+  });
+
+  it('reports an empty journal and lets it be started; a line of another release is reported and not folded', async () => {
+    const r = repo();
+    const service = serviceFor(r.root);
+    const store = new FileJournalStore(r.root);
+    mkdirSync(path.dirname(store.pathOf('2025.4.0')), { recursive: true });
+    writeFileSync(store.pathOf('2025.4.0'), '');
+    assert.match((await service.view('2025.4.0')).warnings[0]?.message ?? '', /^the journal of 2025\.4\.0 is empty/);
+    assert.equal(await service.validateNewVersion('2025.4.0'), undefined, 'an empty journal is not a started release');
+    await service.startRelease('2025.4.0');
+    const copied = { v: 1, time: '2025-11-10T12:00:00.000Z', actor: 'Bo', release: '2025.3.0', type: 'step.marked-done', step: 'prep.cut-release-branch' };
+    appendFileSync(store.pathOf('2025.4.0'), JSON.stringify(copied) + '\n');
+    const view = await service.view('2025.4.0');
+    assert.deepEqual(
+      view.warnings.map((w) => w.line),
+      [2],
+    );
+    assert.equal(view.plan.find((p) => p.step.id === 'prep.cut-release-branch')?.status, 'ready');
+    assert.match(await service.validateNewVersion('2025.4.0') ?? '', /already started/);
   });
 });

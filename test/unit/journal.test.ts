@@ -59,6 +59,70 @@ describe('journal parse', () => {
   });
 });
 
+describe('journal parse: lines this journal must not fold', () => {
+  const started = formatEvent(ev('release.started'));
+
+  it('refuses a line of an unknown schema version, naming the line and its v, and folds the rest', () => {
+    const text = started + formatEvent(ev('step.marked-done', 'a', { v: 2 })) + formatEvent(ev('step.marked-done', 'b'));
+    const { events, warnings } = parseJournal(text, { release: '2025.4.0' });
+    assert.deepEqual(
+      events.map((e) => e.step),
+      [undefined, 'b'],
+    );
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0]?.line, 2);
+    assert.match(warnings[0]?.message ?? '', /^line 2 has journal schema version 2, but this LendOS Release reads version 1; it was ignored/);
+    assert.equal(stepState(foldJournal('2025.4.0', events), 'a').status, 'pending', 'the refused line is not folded');
+  });
+
+  it('reads a line without "v" (written before the field) as version 1, and refuses a "v" that is not a number', () => {
+    const { v: _v, ...old } = ev('step.marked-done', 'a');
+    const text = started + JSON.stringify(old) + '\n' + JSON.stringify({ ...old, step: 'b', v: '1' }) + '\n';
+    const { events, warnings } = parseJournal(text, { release: '2025.4.0' });
+    assert.deepEqual(
+      events.map((e) => [e.step, e.v]),
+      [
+        [undefined, 1],
+        ['a', 1],
+      ],
+    );
+    assert.match(warnings[0]?.message ?? '', /^line 3 has journal schema version "1"/);
+  });
+
+  it('refuses a line of another release (a journal copied to another version\'s file) and says so', () => {
+    const copied = formatEvent(ev('release.started', undefined, { release: '2025.3.0' })) + formatEvent(ev('step.marked-done', 'a', { release: '2025.3.0' }));
+    const { events, warnings } = parseJournal(started + copied, { release: '2025.4.0' });
+    assert.equal(events.length, 1);
+    assert.deepEqual(
+      warnings.map((w) => w.line),
+      [2, 3],
+    );
+    assert.equal(
+      warnings[0]?.message,
+      "line 2 is for release 2025.3.0, not 2025.4.0: was this journal copied from another release's file? it was ignored",
+    );
+    assert.equal(parseJournal(copied).warnings.length, 0, 'without an expected release nothing is compared');
+  });
+
+  it('says so when a journal is empty or records no start, with what to do', () => {
+    for (const text of ['', '\n']) {
+      const { events, warnings } = parseJournal(text, { release: '2025.4.0' });
+      assert.equal(events.length, 0);
+      assert.equal(warnings.length, 1);
+      assert.equal(warnings[0]?.line, undefined, 'about the whole journal');
+      assert.match(warnings[0]?.message ?? '', /^the journal of 2025\.4\.0 is empty \(no "release\.started" event\): start the release again \(lendos start 2025\.4\.0/);
+    }
+    const headless = parseJournal(formatEvent(ev('step.marked-done', 'a')), { release: '2025.4.0' });
+    assert.equal(headless.events.length, 1);
+    assert.match(headless.warnings[0]?.message ?? '', /^the journal of 2025\.4\.0 does not record that the release was started/);
+    const copiedOnly = parseJournal(formatEvent(ev('release.started', undefined, { release: '2025.3.0' })), { release: '2025.4.0' });
+    assert.deepEqual(
+      copiedOnly.warnings.map((w) => w.line),
+      [1, undefined],
+    );
+  });
+});
+
 describe('journal fold', () => {
   it('folds a step through start, progress, evidence, failure, rerun and success', () => {
     const state = foldJournal('2025.4.0', [

@@ -50,9 +50,9 @@ export interface JournalEvent {
   readonly keep?: 'first';
 }
 
-/** A line that could not be read, reported and ignored. */
+/** A line that could not be read or was refused, reported and ignored; or (no `line`) a problem of the whole journal. */
 export interface JournalWarning {
-  readonly line: number;
+  readonly line?: number;
   readonly message: string;
 }
 

@@ -1,0 +1,62 @@
+/** The help text of `lendos` and each of its commands. */
+
+export const HELP: Readonly<Record<string, string>> = {
+  '': `Usage: lendos <command> [options]
+
+Commands:
+  start    Start a release and make it the active one (lendos start 2025.4.0)
+  plan     List the release's steps in runbook order
+  status   Show the state of each step from the release's journal
+  run      Run an automated step (lendos run prep.cut-release-branch)
+  done     Mark a step done that was done by hand (lendos done staging.preflight --note "…")
+  skip     Skip an optional step, saying why (lendos skip staging.upgrade.canton-restart --reason "…")
+  reset    Set a step back to pending; its history stays in the journal
+  rehearse Start the rehearsal world alone (lendos rehearse --headless)
+
+Options for every command:
+  --workspace DIR   the lendos repository (default: the git root above the current directory)
+  --world FILE      run against a rehearsal world (the world.json of lendos rehearse --headless)
+  --help, -h        help for a command, e.g. lendos plan --help
+
+Exit codes: 0 ok, 1 failure, 2 usage error.`,
+  start: `Usage: lendos start <YYYY.R.H> [--workspace DIR]
+
+Starts the release: records its start in .lendos/runs/<version>.jsonl (the journal the extension reads too), makes
+it the active release, and prints the journal's path. A version that was already started is not started again:
+continue it with lendos status / run / done (add --release VERSION when another release is active).`,
+  plan: `Usage: lendos plan [--release YYYY.R.H] [--json] [--workspace DIR]
+
+Lists every phase and step of the runbook for the release (default: the active release; with --release the release
+need not be started). Each step's kind is automated (lendos run does it), manual or approval (lendos done).
+With --json: an array of steps {id, phase, environment, title, section, kind, optional, dependsOn} in runbook order.`,
+  status: `Usage: lendos status [--release YYYY.R.H] [--json] [--workspace DIR]
+
+Shows the state and environment of each step, folded from .lendos/runs/<version>.jsonl (default: the active
+release). Journal lines that were ignored, and why, are listed on stderr.
+With --json: {version, startedAt, startedBy, journal, progress, current, warnings, steps[{id, environment, status, …}]}.`,
+  run: `Usage: lendos run <step-id> [--release YYYY.R.H] [--yes] [--confirm-environment NAME] [--set FIELD=VALUE]...
+                  [--workspace DIR] [--world FILE]
+
+Runs an automated step (see "lendos plan" for ids and kinds) with its output streamed here, recorded in the same
+journal the extension uses. It first re-observes the world: work already done is adopted, not repeated.
+  --yes                       confirm without asking and accept proposed form values
+  --confirm-environment NAME  production steps need the environment name typed or given here; --yes is not enough
+  --set FIELD=VALUE           set a value of the step's form instead of the proposed one (e.g. for
+                              prep.upgrade-branch: --set to=0.1.93); a field the step does not ask for is refused
+Exit code 0 when the step succeeded or was already done, 1 when it failed or was declined, 2 for usage errors.`,
+  done: `Usage: lendos done <step-id> [--note TEXT] [--force] [--release YYYY.R.H] [--workspace DIR]
+
+Records that a manual or approval step was done by hand (the editor's Mark Done), with who did it.
+  --note TEXT   what was done, or for an approval who approved and where it is recorded (required for approvals,
+                e.g. --note "Luis, REL-123")
+  --force       mark it done although the steps it depends on are not done; for an automated step, mark it done
+                by hand instead of running it (lendos run adopts work that is already done)`,
+  skip: `Usage: lendos skip <step-id> --reason TEXT [--release YYYY.R.H] [--workspace DIR]
+
+Skips an optional step (see "lendos plan": optional), recording why. Required steps cannot be skipped.
+  --reason TEXT   why it is skipped (required), e.g. --reason "GC pressure is normal"`,
+  reset: `Usage: lendos reset <step-id> [--release YYYY.R.H] [--workspace DIR]
+
+Sets a step back to pending (to run or mark it again). Its history stays in the journal; a running step cannot be
+reset.`,
+};
