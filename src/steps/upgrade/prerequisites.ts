@@ -135,7 +135,7 @@ const pqsCounts: Check = async (ctx, target) => {
     });
   }
   const counts = await countContracts(() => ctx.ports.pqs(target.environment));
-  const at = new Date().toISOString();
+  const at = ctx.clock.now().toISOString();
   const templates = Object.keys(counts).length;
   if (templates === 0) {
     return failed('PQS counts', 'PQS lists no templates', `Check that lendos.environments.${target.env.name}.pqs points at PQS's database.`);
