@@ -7,7 +7,6 @@ const clientLibraries = [
   '@kubernetes/client-node',
   '@aws-sdk/*',
   '@octokit/*',
-  'simple-git',
   'pg',
   'child_process',
   'node:child_process',

@@ -18,7 +18,7 @@ describe('layer rules (lint)', function () {
     ['src/steps/x.ts', "import { FileJournalStore } from '../adapters/journal-file.js';\nexport const a = FileJournalStore;", /Layers point down/],
     ['src/engine/x.ts', "import { execFile } from 'node:child_process';\nexport const a = execFile;", /Only src\/adapters/],
     ['src/adapters/x.ts', "import * as vscode from 'vscode';\nexport const a = vscode;", /Only src\/vscode/],
-    ['src/vscode/x.ts', "import { simpleGit } from 'simple-git';\nexport const a = simpleGit;", /Only src\/adapters/],
+    ['src/vscode/x.ts', "import { Octokit } from '@octokit/rest';\nexport const a = Octokit;", /Only src\/adapters/],
     ['src/cli/x.ts', "import * as vscode from 'vscode';\nexport const a = vscode;", /Only src\/vscode/],
   ];
   for (const [file, code, expected] of forbidden) {
