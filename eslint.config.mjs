@@ -46,7 +46,7 @@ export default tseslint.config(
   { files: ['src/steps/**/*.ts'], rules: { 'no-restricted-imports': restrict([vscodeImport], [clientPattern, upward(['adapters', 'vscode', 'cli'])]) } },
   {
     files: ['src/steps/**/*.ts', 'src/engine/**/*.ts'],
-    // converted by the lock/snapshot work; batched-log.ts's 50 ms timer flushes a buffer, it is not a wait.
+    // lock.ts, snapshot.ts: converted by the lock/snapshot work. batched-log.ts: its 50 ms timer flushes a buffer, not a wait.
     ignores: ['src/steps/upgrade/lock.ts', 'src/steps/upgrade/snapshot.ts', 'src/steps/upgrade/batched-log.ts'],
     rules: clockRules,
   },
