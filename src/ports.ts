@@ -74,10 +74,15 @@ export interface GitCommit {
   readonly date: string;
 }
 
-/** The git operations steps need, each run in the repository at `cwd`. Failures throw an error carrying the command and stderr. */
+/**
+ * The git operations steps need, each run in the repository at `cwd`. Failures throw an error carrying the command and
+ * stderr. The network calls take the step's signal: aborting it ends git and whatever git started (ssh, a remote
+ * helper) mid-flight, and the call rejects with the signal's reason. Git removes its lock files as it stops; a lock left
+ * by a git killed outright (or still running) is named, with what to do, in the next command's error.
+ */
 export interface Git {
   /** `git fetch --prune <remote>`. */
-  fetch(cwd: string, remote: string): Promise<void>;
+  fetch(cwd: string, remote: string, signal?: AbortSignal): Promise<void>;
   /** `git status --porcelain`, limited to `paths` when given; untracked files only when `untracked` is true. */
   status(
     cwd: string,
@@ -86,8 +91,8 @@ export interface Git {
   /** The checked-out branch, or undefined on a detached HEAD. */
   currentBranch(cwd: string): Promise<string | undefined>;
   checkout(cwd: string, branch: string): Promise<void>;
-  /** `git pull --ff-only <remote> <branch>` into the checked-out branch. */
-  pullFastForward(cwd: string, remote: string, branch: string): Promise<void>;
+  /** `git pull --ff-only <remote> <branch>` into the checked-out branch; a cancel stops the fetch, never the merge. */
+  pullFastForward(cwd: string, remote: string, branch: string, signal?: AbortSignal): Promise<void>;
   /** The commit a ref names, or undefined when it does not exist. */
   revParse(cwd: string, ref: string): Promise<string | undefined>;
   localBranchExists(cwd: string, branch: string): Promise<boolean>;
@@ -102,7 +107,7 @@ export interface Git {
   /** `git branch <branch> <startPoint>`. */
   createBranch(cwd: string, branch: string, startPoint: string): Promise<void>;
   /** `git push [-u] <remote> <branch>`. */
-  push(cwd: string, remote: string, branch: string, options?: { setUpstream?: boolean }): Promise<void>;
+  push(cwd: string, remote: string, branch: string, options?: { setUpstream?: boolean; signal?: AbortSignal }): Promise<void>;
   /** A file's content at a ref, or undefined when the file is not there. */
   showFile(cwd: string, ref: string, path: string): Promise<string | undefined>;
   /** Every file path at a ref (`git ls-tree -r --name-only`). */

@@ -1,19 +1,40 @@
-/** The Git port on the git binary: argument arrays through execFile, never a shell; failures keep git's stderr. */
-import { execFile } from 'node:child_process';
+/**
+ * The Git port on the git binary: argument arrays in a process group of its own (the Processes adapter's runner), never
+ * a shell; failures keep git's stderr. A network call given a signal is cancelled by killing git and everything it
+ * started (ssh, a remote helper, a local upload-pack), and rejects with the signal's reason.
+ */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Git, GitCommit, GitStatusEntry } from '../ports.js';
+import { runInGroup } from './processes.js';
+
+/** After a cancel's SIGTERM (git removes its lock files on it), how long git gets before SIGKILL. */
+const KILL_GRACE_MS = 1_000;
+
+/** `Unable to create '<path>.lock': File exists.`: the lock file git found, when that is why it failed. */
+export function lockInTheWay(stderr: string): string | undefined {
+  return /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1];
+}
 
 /** A git command that failed: the command line and git's own words, shown in the step's log. */
 export class GitError extends Error {
+  /** A lock file that blocked the command (left by a git that is still running, or was killed holding it). */
+  readonly lock: string | undefined;
+
   constructor(
     readonly args: readonly string[],
     readonly exitCode: number | string,
     readonly stderr: string,
   ) {
     const said = stderr.trim() || '(git printed nothing on stderr)';
-    super(`git ${args.join(' ')} failed (exit ${exitCode}):\n${said}`);
+    const lock = lockInTheWay(stderr);
+    const advice = lock
+      ? `\n${lock} is in the way: a git command is still working in this repository, or one was stopped (killed, ` +
+        `a crash) while it held this lock. If no git command is running there, delete ${lock} and run the step again.`
+      : '';
+    super(`git ${args.join(' ')} failed (exit ${exitCode}):\n${said}${advice}`);
     this.name = 'GitError';
+    this.lock = lock;
   }
 }
 
@@ -32,24 +53,34 @@ function environment(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs git and answers its exit code; only a git that cannot start rejects. */
-function gitResult(cwd: string, args: readonly string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      [...args],
-      { cwd, env: environment(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number')
-          reject(new GitError(args, error.code ?? 'spawn', error.message));
-        else resolve({ stdout, stderr, exitCode: error ? Number(error.code) : 0 });
-      },
-    );
+/**
+ * Runs git and answers its exit code; a git that cannot start, or is ended by a signal, rejects. Aborting `signal`
+ * kills git's process group and rejects with the signal's reason (unless git had already succeeded).
+ */
+async function gitResult(cwd: string, args: readonly string[], signal?: AbortSignal): Promise<Result> {
+  const output = { stdout: [] as string[], stderr: [] as string[] };
+  const onOutput = (chunk: string, stream: 'stdout' | 'stderr') => output[stream].push(chunk);
+  const request = {
+    command: 'git',
+    args,
+    cwd,
+    env: environment(),
+    signal,
+    killGraceMs: KILL_GRACE_MS,
+    onOutput,
+  };
+  const ended = await runInGroup(request).catch((error: unknown) => {
+    if (signal?.aborted) throw signal.reason;
+    throw new GitError(args, 'spawn', error instanceof Error ? error.message : String(error));
   });
+  const [stdout, stderr] = [output.stdout.join(''), output.stderr.join('')];
+  if (signal?.aborted && ended.exitCode !== 0) throw signal.reason;
+  if (ended.exitCode === null) throw new GitError(args, ended.signal ?? 'signal', stderr);
+  return { stdout, stderr, exitCode: ended.exitCode };
 }
 
-async function git(cwd: string, args: readonly string[]): Promise<string> {
-  const result = await gitResult(cwd, args);
+async function git(cwd: string, args: readonly string[], signal?: AbortSignal): Promise<string> {
+  const result = await gitResult(cwd, args, signal);
   if (result.exitCode !== 0) throw new GitError(args, result.exitCode, result.stderr);
   return result.stdout;
 }
@@ -78,8 +109,8 @@ function insideTree(cwd: string, relative: string): string {
 }
 
 export class GitCli implements Git {
-  async fetch(cwd: string, remote: string): Promise<void> {
-    await git(cwd, ['fetch', '--prune', '--quiet', remote]);
+  async fetch(cwd: string, remote: string, signal?: AbortSignal): Promise<void> {
+    await git(cwd, ['fetch', '--prune', '--quiet', remote], signal);
   }
 
   async status(
@@ -100,8 +131,11 @@ export class GitCli implements Git {
     await git(cwd, ['checkout', '--quiet', branch, '--']);
   }
 
-  async pullFastForward(cwd: string, remote: string, branch: string): Promise<void> {
-    await git(cwd, ['pull', '--ff-only', '--quiet', remote, branch]);
+  /** The fetch is cancellable; the merge that updates the working tree is local and is never cut off halfway. */
+  async pullFastForward(cwd: string, remote: string, branch: string, signal?: AbortSignal): Promise<void> {
+    await git(cwd, ['fetch', '--quiet', remote, `refs/heads/${branch}`], signal);
+    signal?.throwIfAborted();
+    await git(cwd, ['merge', '--ff-only', '--quiet', 'FETCH_HEAD']);
   }
 
   async revParse(cwd: string, ref: string): Promise<string | undefined> {
@@ -149,10 +183,11 @@ export class GitCli implements Git {
     cwd: string,
     remote: string,
     branch: string,
-    options: { setUpstream?: boolean } = {},
+    options: { setUpstream?: boolean; signal?: AbortSignal } = {},
   ): Promise<void> {
     const upstream = options.setUpstream ? ['--set-upstream'] : [];
-    await git(cwd, ['push', '--quiet', ...upstream, remote, `refs/heads/${branch}:refs/heads/${branch}`]);
+    const refspec = `refs/heads/${branch}:refs/heads/${branch}`;
+    await git(cwd, ['push', '--quiet', ...upstream, remote, refspec], options.signal);
   }
 
   async showFile(cwd: string, ref: string, file: string): Promise<string | undefined> {

@@ -151,7 +151,7 @@ export async function checkoutUpToDate(
     }
     if (state.behind > 0) {
       ctx.log.info(`git pull --ff-only ${REMOTE} ${branch} (${state.behind} new commit(s))`);
-      await git.pullFastForward(cwd, REMOTE, branch);
+      await git.pullFastForward(cwd, REMOTE, branch, ctx.signal);
     }
   }
   const head = await git.revParse(cwd, localRef(branch));
@@ -162,7 +162,10 @@ export async function checkoutUpToDate(
 /** `git push -u origin <branch>`, logged. */
 export async function pushBranch(ctx: Phase1Context, branch: string): Promise<void> {
   ctx.log.info(`git push --set-upstream ${REMOTE} ${branch}`);
-  await ctx.ports.git.push(ctx.ports.workspaceRoot, REMOTE, branch, { setUpstream: true });
+  await ctx.ports.git.push(ctx.ports.workspaceRoot, REMOTE, branch, {
+    setUpstream: true,
+    signal: ctx.signal,
+  });
 }
 
 /** Fails unless `branch` is checked out: a guard before committing or running a script that writes files. */

@@ -88,7 +88,7 @@ export const cutReleaseBranch: StepExecutor<Phase1Ports> = {
   async observe(ctx) {
     const branch = checkedBranch(releaseBranch(ctx.version));
     const { git, workspaceRoot: cwd } = ctx.ports;
-    await git.fetch(cwd, REMOTE);
+    await git.fetch(cwd, REMOTE, ctx.signal);
     const remote = await git.revParse(cwd, remoteRef(branch));
     if (!remote || !(await relationTo(ctx, remoteRef(branch), DEVELOP_REF, MAIN_REF)).related)
       return { done: false };
@@ -102,7 +102,7 @@ export const cutReleaseBranch: StepExecutor<Phase1Ports> = {
   async run(ctx) {
     const branch = checkedBranch(releaseBranch(ctx.version));
     ctx.log.info(`git fetch ${REMOTE}`);
-    await ctx.ports.git.fetch(ctx.ports.workspaceRoot, REMOTE);
+    await ctx.ports.git.fetch(ctx.ports.workspaceRoot, REMOTE, ctx.signal);
     await requireCleanTree(ctx);
     const tips = await branchTips(ctx, branch);
     return tips.local || tips.remote ? adoptExisting(ctx, branch, tips) : cutFromDevelop(ctx, branch);

@@ -173,7 +173,7 @@ export const createUpgradeBranch: StepExecutor<Phase1Ports, CodegenInput> = {
   async observe(ctx) {
     const { release, upgrade } = names(ctx);
     const { git, workspaceRoot: cwd } = ctx.ports;
-    await git.fetch(cwd, REMOTE);
+    await git.fetch(cwd, REMOTE, ctx.signal);
     const tip = await git.revParse(cwd, remoteRef(upgrade));
     const generation = tip ? await generationAt(ctx, remoteRef(upgrade), remoteRef(release)) : undefined;
     if (!tip || !generation || !(await relationToRelease(ctx, remoteRef(upgrade), release)).related)
@@ -192,7 +192,7 @@ export const createUpgradeBranch: StepExecutor<Phase1Ports, CodegenInput> = {
     const { release, upgrade } = names(ctx);
     const { git, workspaceRoot: cwd } = ctx.ports;
     ctx.log.info(`git fetch ${REMOTE}`);
-    await git.fetch(cwd, REMOTE);
+    await git.fetch(cwd, REMOTE, ctx.signal);
     await requireCleanTree(ctx);
     const base = await git.revParse(cwd, remoteRef(release));
     if (!base)

@@ -135,7 +135,7 @@ export const buildUpgradeImages: StepExecutor<Phase1Ports> = {
   async run(ctx) {
     const upgrade = checkedBranch(upgradeBranch(ctx.version));
     ctx.log.info(`git fetch ${REMOTE}`);
-    await ctx.ports.git.fetch(ctx.ports.workspaceRoot, REMOTE);
+    await ctx.ports.git.fetch(ctx.ports.workspaceRoot, REMOTE, ctx.signal);
     await requireCleanTree(ctx);
     const tips = await branchTips(ctx, upgrade);
     if (!tips.local && !tips.remote)

@@ -59,7 +59,7 @@ export const bumpVersion: StepExecutor<Phase1Ports, BumpInput> = {
   async observe(ctx) {
     const branch = checkedBranch(releaseBranch(ctx.version));
     const { git, workspaceRoot: cwd } = ctx.ports;
-    await git.fetch(cwd, REMOTE);
+    await git.fetch(cwd, REMOTE, ctx.signal);
     const content = await git.showFile(cwd, remoteRef(branch), VERSION_FILE);
     if (content?.trim() !== ctx.version.format()) return { done: false };
     const last = await git.lastCommit(cwd, remoteRef(branch), VERSION_FILE);

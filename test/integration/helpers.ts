@@ -1,6 +1,6 @@
 /** Real git repositories in temporary folders for integration tests. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -31,4 +31,31 @@ export function lendosRepo(options: { version?: string | null; releaseBranches?:
 export function tempDir(): TempRepo {
   const root = mkdtempSync(path.join(os.tmpdir(), 'lendos-it-'));
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** A process's state and process group, from /proc (undefined once it is gone). */
+function procStat(pid: number | string): { state: string; pgid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', pgid: Number(fields[2]) };
+  } catch {
+    return undefined; // The process ended while we looked.
+  }
+}
+
+/** The process group of a running process. */
+export function processGroupOf(pid: number): number | undefined {
+  return procStat(pid)?.pgid;
+}
+
+/** Live (not zombie) processes of a process group, read from /proc. */
+export function groupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      const stat = procStat(entry);
+      return stat?.pgid === pgid && stat.state !== 'Z';
+    })
+    .map(Number);
 }

@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'mocha';
 import { writeScenarioFaults } from '../../rehearsal/src/git/index.js';
+import { groupMembers } from './helpers.js';
 import { Phase1World, VERSION, git, usePhase1Worlds } from './phase1-world.js';
 
 const UPGRADE = `upgrade/${VERSION}`;
 const RUNNER_TAG = 'v0.1.93.0.1.92.1-runner';
 const UPGRADE_REPOSITORY = 'right-pedal/portal-daml-upgrade';
-
-/** Live (not zombie) processes of a process group, read from /proc. */
-function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return members;
-}
 
 /** A generator that starts children and waits for them, recording its process group id. */
 const HANGING_GENERATOR = `#!/usr/bin/env bash

@@ -27,7 +27,7 @@ async function otherOperationDone(ctx: UpgradeStepContext, target: Target, app: 
   await watchUntil(
     applications(target),
     (all) => (all.find((a) => a.name === app.name)?.operationPending === false ? true : undefined),
-    { signal: ctx.signal, timeoutMs: timeoutSeconds * 1000, onTimeout: () => timeoutError(`the running operation on ${app.name} to end`, timeoutSeconds, describeApp(app)) },
+    { signal: ctx.signal, clock: ctx.clock, timeoutMs: timeoutSeconds * 1000, onTimeout: () => timeoutError(`the running operation on ${app.name} to end`, timeoutSeconds, describeApp(app)) },
   );
 }
 
@@ -61,6 +61,7 @@ async function waitSynced(ctx: UpgradeStepContext, target: Target, initiator: st
     },
     {
       signal: ctx.signal,
+      clock: ctx.clock,
       timeoutMs: timeoutSeconds * 1000,
       onTimeout: (last) => timeoutError('Argo CD to sync', timeoutSeconds, ours(last ?? []).map(describeApp).join('; ')),
       onChange: (all) => line.show(ours(all).map((a) => `${a.name} ${a.syncStatus ?? '?'}/${a.health ?? '?'}`).join(', ')),

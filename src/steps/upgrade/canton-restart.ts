@@ -43,6 +43,7 @@ async function waitReady(ctx: UpgradeStepContext, cluster: Cluster, deleted: Rec
     (entries) => (entries.every(([key, pods]) => restarted(pods, deleted[key] ?? [])) ? true : undefined),
     {
       signal: ctx.signal,
+      clock: ctx.clock,
       timeoutMs: timeoutSeconds * 1000,
       onTimeout: (last) => timeoutError('Canton to be Ready', timeoutSeconds, describePods((last ?? []).flatMap(([, pods]) => pods))),
       onChange: (entries) => {

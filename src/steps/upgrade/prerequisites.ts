@@ -122,7 +122,7 @@ const workloadsRepo: Check = async (ctx) => {
   const script = await git.showFile(dir, 'HEAD', RUN_UPGRADE);
   const deleted = (await git.status(dir, { paths: [RUN_UPGRADE] })).some((entry) => entry.code.includes('D'));
   if (script === undefined || deleted) return failed('workloads repo', `${dir} has no ${RUN_UPGRADE}`, `${clone} checkout main && ${clone} pull origin main`);
-  await git.fetch(dir, 'origin');
+  await git.fetch(dir, 'origin', ctx.signal);
   const behind = (await git.remoteBranchExists(dir, 'origin', 'main')) ? await git.countCommits(dir, 'HEAD', 'origin/main') : 0;
   const evidence = { workloads: { path: dir, commit, behindMain: behind } };
   if (behind > 0) return failed('workloads repo', `${dir} is ${behind} commit(s) behind origin/main`, `${clone} checkout main && ${clone} pull origin main`, evidence);

@@ -53,6 +53,7 @@ async function waitPodsGone(ctx: UpgradeStepContext, target: Target, current: Ma
   const line = new ProgressLine(ctx);
   await watchUntil(podGroups(target.kube, target.context, groups), (entries) => (entries.every(([, pods]) => pods.length === 0) ? true : undefined), {
     signal,
+    clock: ctx.clock,
     timeoutMs: PODS_GONE_TIMEOUT_SECONDS * 1000,
     onTimeout: (last) => timeoutError('the pods to terminate', PODS_GONE_TIMEOUT_SECONDS, describePods((last ?? []).flatMap(([, pods]) => pods))),
     onChange: (entries) => {

@@ -45,6 +45,7 @@ async function waitReady(ctx: UpgradeStepContext, target: Target, service: Servi
     },
     {
       signal: ctx.signal,
+      clock: ctx.clock,
       timeoutMs: READY_TIMEOUT_SECONDS * 1000,
       onTimeout: (last) => timeoutError(`${service.deployment} to have ${replicas} Ready pod(s)`, READY_TIMEOUT_SECONDS, describePods(last ?? [])),
       onChange: (pods) => line.show(`${service.deployment}: ${livePods(pods).filter((p) => p.ready).length}/${replicas} Ready`),

@@ -5,7 +5,7 @@
  */
 import type { UpgradeStage } from '../../core/runbook/types.js';
 import type { LogSink } from '../../engine/step-types.js';
-import type { Kube, PodInfo } from '../../ports.js';
+import type { Clock, Kube, PodInfo } from '../../ports.js';
 import { BatchedLog } from './batched-log.js';
 import { STAGE_LABEL, VERSION_LABEL } from './stages.js';
 
@@ -16,6 +16,8 @@ export interface StageLogsOptions {
   readonly version: string;
   readonly stages: readonly UpgradeStage[];
   readonly sinkFor: (stage: UpgradeStage) => LogSink;
+  /** Times the grace period of `close` (the step's `ctx.clock`). */
+  readonly clock: Clock;
   /** Warnings about the logs themselves (a follower that gave up). */
   readonly warn: (line: string) => void;
   /** Pods of a stage that cannot start (Unschedulable, ImagePullBackOff, …), whenever that list changes. */
@@ -108,10 +110,10 @@ export class StageLogs {
 
   /** Lets the followers read what their (exited) containers printed, for at most `graceMs`, then stops everything. */
   async close(graceMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    const graceOver = new AbortController();
+    const grace = this.options.clock.sleep(graceMs, graceOver.signal).catch(() => undefined);
     await Promise.race([Promise.all(this.followers.values()), grace]);
-    clearTimeout(timer);
+    graceOver.abort();
     this.stop();
     await this.watching;
     await Promise.all(this.followers.values());

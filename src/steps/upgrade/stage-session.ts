@@ -43,7 +43,7 @@ export class StageSession {
     const tracker = new StageTracker(stages, journalOf, (stage) => ctx.statusOf(stageStepId(environment, stage)), warn);
     const sinkFor = (stage: UpgradeStage) => ctx.stageLog?.(stage) ?? prefixedSink(ctx.log, `[${stage}] `);
     const onStuck = (stage: UpgradeStage, reasons: readonly string[]) => tracker.reportStuck(stage, reasons);
-    const logs = new StageLogs({ kube, context, namespace: env.upgradeNamespace, version: versions.to, stages, sinkFor, warn, onStuck });
+    const logs = new StageLogs({ kube, context, namespace: env.upgradeNamespace, version: versions.to, stages, sinkFor, clock: ctx.clock, warn, onStuck });
     const session = new StageSession(ctx, target, versions, tracker, logs);
     const jobs = await kube.listJobs(context, env.upgradeNamespace, session.selector);
     for (const uid of tracker.begin(jobs, rerun)) logs.ignoreJob(uid);

@@ -9,7 +9,6 @@ import type { UpgradeStage } from '../../core/runbook/types.js';
 import type { ProcessResult } from '../../ports.js';
 import type { StageSession } from './stage-session.js';
 import type { Target, UpgradeStepContext } from './target.js';
-import { pause } from './waits.js';
 
 export const CHART_DIR = 'charts/daml-upgrade';
 export const UPGRADE_SCRIPT = 'run-upgrade.sh';
@@ -84,7 +83,7 @@ async function followEarlierScript(ctx: UpgradeStepContext, session: StageSessio
     await session.refresh();
     const failed = session.tracker.failed();
     if (failed) throw await session.failure(failed, rerun(failed));
-    await pause(SCRIPT_POLL_MS, ctx.signal);
+    await ctx.clock.sleep(SCRIPT_POLL_MS, ctx.signal);
   }
   ctx.log.info(`${UPGRADE_SCRIPT} (pid ${pid}) has ended; going on from what its Jobs show.`);
 }
@@ -127,7 +126,7 @@ export async function driveStages(
       throw new UserError(`${UPGRADE_SCRIPT} ${ended(result)} ${idle} times in a row without any stage Job moving; its output is in the log. Fix what it reports, then run the step again.`, 'script-failed');
     }
     ctx.log.warn(`${UPGRADE_SCRIPT} ${ended(result)} but no stage Job failed (it may have lost the API server); going on one stage at a time (--stage), never re-running a finished stage.`);
-    await pause(RETRY_PAUSE_MS * idle, ctx.signal);
+    await ctx.clock.sleep(RETRY_PAUSE_MS * idle, ctx.signal);
     stageByStage = true;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { UserError } from '../../core/errors.js';
 import type { UpgradeEnvironment } from '../../core/runbook/types.js';
-import type { StepExecutor } from '../../engine/step-types.js';
+import { Cancelled, type StepExecutor } from '../../engine/step-types.js';
 import type { UpgradePorts } from '../../ports.js';
 import { holdLock } from './lock.js';
 import { upgradeVersions } from './stages.js';
@@ -39,7 +39,10 @@ export function validate(environment: UpgradeEnvironment): StepExecutor<UpgradeP
         await ctx.record(targetEvidence(target));
         const { to } = upgradeVersions(ctx);
         await ctx.progress('Checking pods, backend logs, frontends and PQS counts');
-        const [pods, backends, urls, pqs] = await Promise.all([podRows(target), backendRows(ctx, target, to), urlRows(ctx, target), pqsRows(ctx, target)]);
+        const [pods, backends, urls, pqs] = await Promise.all([podRows(target), backendRows(ctx, target, to), urlRows(ctx, target), pqsRows(ctx, target)]).catch((error: unknown) => {
+          if (ctx.signal.aborted) throw new Cancelled('Validation stopped before its checks finished; the upgrade lock stays held. Run this step again to validate.');
+          throw error;
+        });
         const rows = [...pods, ...backends, ...urls, ...pqs.rows];
         for (const line of tableLines(rows)) ctx.log.info(line);
         const summary = summaryOf(rows);

@@ -56,17 +56,18 @@ function pattern(source: string, setting: string): RegExp {
 
 async function backendRow(ctx: UpgradeStepContext, target: Target, backend: { namespace: string; deployment: string }, patterns: RegExp[]): Promise<ValidationRow> {
   const name = `${backend.namespace}/${backend.deployment}`;
-  const deadline = Date.now() + BACKEND_WAIT_MS;
+  const deadline = ctx.clock.now().getTime() + BACKEND_WAIT_MS;
   for (;;) {
     ctx.signal.throwIfAborted();
     const pods = await target.kube.tailDeploymentLogs(target.context, backend.namespace, backend.deployment, BACKEND_LOG_LINES);
     const missing = pods.flatMap((pod) => patterns.filter((p) => !pod.lines.some((line) => p.test(line))).map((p) => `${pod.pod} shows no /${p.source}/`));
     if (pods.length > 0 && missing.length === 0) return row('backend log', name, 'ok', `${pods.length} pod(s) show the ledger connection and the new DARs`);
     // A backend that just started may not have logged its DARs yet.
-    if (Date.now() > deadline) {
+    if (ctx.clock.now().getTime() >= deadline) {
       return row('backend log', name, 'failed', pods.length === 0 ? 'no running pod' : `${missing.join('; ')} — a backend started before the upgrade still has the old DARs: restart it`);
     }
-    await new Promise((resolve) => setTimeout(resolve, BACKEND_RETRY_MS));
+    // Rejects at once on a cancel, so the step ends cancelled rather than failed.
+    await ctx.clock.sleep(BACKEND_RETRY_MS, ctx.signal);
   }
 }
 

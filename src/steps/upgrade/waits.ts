@@ -1,12 +1,14 @@
 /** Waiting on the cluster through watches (never polling): until a condition holds, a timeout passes, or a cancel. */
 import { UserError } from '../../core/errors.js';
-import type { Kube, PodInfo } from '../../ports.js';
+import type { Clock, Kube, PodInfo } from '../../ports.js';
 
 /** Starts a watch that calls back with the full current set; resolves when its signal aborts. */
 export type WatchStarter<T> = (onChange: (items: readonly T[]) => void, signal: AbortSignal) => Promise<void>;
 
 export interface WaitOptions<T> {
   readonly signal: AbortSignal;
+  /** Times the timeout (the step's `ctx.clock`). */
+  readonly clock: Clock;
   readonly timeoutMs: number;
   /** The error when the time is up, from the last set seen. */
   readonly onTimeout: (last: readonly T[] | undefined) => Error;
@@ -23,14 +25,17 @@ export function watchUntil<T, R>(start: WatchStarter<T>, until: (items: readonly
     const finish = (outcome: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
       options.signal.removeEventListener('abort', onCancel);
       inner.abort();
       outcome();
     };
     const onCancel = () => finish(() => reject(options.signal.reason instanceof Error ? options.signal.reason : new Error('Cancelled')));
-    const timer = setTimeout(() => finish(() => reject(options.onTimeout(last))), options.timeoutMs);
     if (options.signal.aborted) return onCancel();
+    // `inner` aborts when the wait settles, which drops the timer.
+    options.clock.sleep(options.timeoutMs, inner.signal).then(
+      () => finish(() => reject(options.onTimeout(last))),
+      () => undefined,
+    );
     options.signal.addEventListener('abort', onCancel, { once: true });
     start((items) => {
       if (settled) return;
@@ -78,18 +83,4 @@ export function describePods(pods: readonly PodInfo[]): string {
 
 export function timeoutError(what: string, seconds: number, detail: string): UserError {
   return new UserError(`Timed out after ${seconds} s waiting for ${what}: ${detail}. Nothing was undone; look at the pods, then run the step again.`, 'timeout');
-}
-
-/** Waits `ms`, or less when the signal aborts. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
