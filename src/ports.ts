@@ -406,8 +406,6 @@ export interface UpgradePorts extends Phase1Ports {
   readonly http: HttpProbe;
   /** `Name <email>` of the person running the step (git config). */
   actor(): Promise<string>;
-  /** This machine's host name; with the actor, the cluster lock's holder identity. */
-  readonly host: string;
   /** Records (part of) an environment's identity in `.lendos/config.yaml`; answers the file's path. */
   recordIdentity(environment: EnvironmentName, identity: Partial<EnvironmentIdentity>): Promise<string>;
 }

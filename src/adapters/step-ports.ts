@@ -1,5 +1,4 @@
 /** Builds the ports steps run with, for the real world or a rehearsal world (from its world.json). */
-import os from 'node:os';
 import { environmentAwsOptions, lazyAwsIdentity, lazyEcr, lazyRds } from './aws/lazy.js';
 import { GitCli } from './git.js';
 import { FetchHttpProbe } from './http-probe.js';
@@ -58,7 +57,6 @@ export function createStepPorts(
     pqs: (name) => lazyPqs(() => pqsOptionsFor(env(name), world(), async (...at) => (await kube()).readSecret(...at)))(),
     http: new FetchHttpProbe(),
     actor,
-    host: os.hostname(),
     recordIdentity: async (environment, identity) => {
       const { recordIdentity } = await import('./config-file.js');
       const values = Object.fromEntries(Object.entries(identity).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));

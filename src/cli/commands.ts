@@ -3,6 +3,7 @@ import { CalVer } from '../core/calver.js';
 import { UserError } from '../core/errors.js';
 import { currentStep, durationOf, formatDuration, progressOf, type PlannedStep } from '../core/plan.js';
 import type { StepDef } from '../core/runbook/types.js';
+import { ownerData, whereOf } from '../core/run-owner.js';
 import { scriptedPrompt } from '../engine/scripted-prompt.js';
 import type { CliContext } from './context.js';
 import type { Output } from './output.js';
@@ -95,7 +96,8 @@ export async function statusCommand(ctx: CliContext, out: Output, opts: { releas
     if ((p.step.phase === 'recovery' || p.step.phase === 'dev') && p.state.status === 'pending') continue;
     const ms = durationOf(p.state, new Date());
     const time = ms !== undefined && p.status !== 'skipped' ? ` ${formatDuration(ms)}` : '';
-    out.line(`  ${SYMBOLS[p.status] ?? ' '} ${p.step.section.padEnd(6)} ${environmentOf(p.step).padEnd(10)} ${p.step.title} — ${p.status}${time}`);
+    const where = p.status === 'running' && p.state.run ? ` in ${whereOf(p.state.run)} by ${p.state.run.actor}` : '';
+    out.line(`  ${SYMBOLS[p.status] ?? ' '} ${p.step.section.padEnd(6)} ${environmentOf(p.step).padEnd(10)} ${p.step.title} — ${p.status}${where}${time}`);
   }
 }
 
@@ -110,6 +112,7 @@ function statusJson(p: PlannedStep) {
     markedByHand: p.state.markedByHand,
     message: p.state.message ?? null,
     blockedBy: p.blockedBy,
+    run: p.state.run ? ownerData(p.state.run) : null,
     evidence: p.state.evidence,
   };
 }

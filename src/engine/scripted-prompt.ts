@@ -38,3 +38,13 @@ export function scriptedPrompt(answers: ScriptedAnswers, log: LogSink): Prompt {
     },
   };
 }
+
+/**
+ * Scripted answers (yes, the typed production name) are taken only from the test harness: from any other caller of
+ * the editor's commands they are ignored — and said so — so that a person is asked.
+ */
+export function answersFrom(answers: ScriptedAnswers | undefined, fromTestHarness: boolean, log: Pick<LogSink, 'warn'>): ScriptedAnswers | undefined {
+  if (!answers || fromTestHarness) return answers;
+  log.warn('Scripted answers are taken only from the test harness; you are asked instead.');
+  return undefined;
+}

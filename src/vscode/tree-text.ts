@@ -6,6 +6,7 @@
  */
 import type { JsonValue } from '../core/journal/types.js';
 import { durationOf, formatDuration, type DisplayStatus, type PlannedStep } from '../core/plan.js';
+import { whereOf } from '../core/run-owner.js';
 import { escapeMarkdown, neutralise, neutraliseLine } from '../core/text.js';
 
 const LABELS: Record<DisplayStatus, string> = {
@@ -46,9 +47,24 @@ export function failedStageLines(planned: PlannedStep | undefined): string[] {
     .map(neutraliseLine);
 }
 
-/** The step's description: its progress line (or status), duration, key evidence, flags — one inert line. */
-export function stepDescription(planned: PlannedStep, now: Date): string {
-  const parts = [planned.state.progress ?? statusLabel(planned.status)];
+/** This process, to tell a step running here from one running elsewhere (the CLI, another window, another machine). */
+export interface Here {
+  readonly pid: number;
+  readonly host: string;
+}
+
+/** "running in lendos CLI (pid 4242) on ada-codespace" for a step another process runs; undefined otherwise. */
+export function runningElsewhere(planned: PlannedStep, here: Here | undefined): string | undefined {
+  const run = planned.state.run;
+  if (planned.status !== 'running' || !run || !here || (run.pid === here.pid && run.host === here.host)) return undefined;
+  return `running in ${whereOf(run)}`;
+}
+
+/** The step's description: its progress line (or status, or where it runs), duration, key evidence, flags — one inert line. */
+export function stepDescription(planned: PlannedStep, now: Date, here?: Here): string {
+  const elsewhere = runningElsewhere(planned, here);
+  const parts = [planned.state.progress ?? elsewhere ?? statusLabel(planned.status)];
+  if (elsewhere && planned.state.progress) parts.push(elsewhere);
   const ms = durationOf(planned.state, now);
   if (ms !== undefined && planned.status !== 'skipped') parts.push(formatDuration(ms));
   const pods = planned.state.evidence.pods;

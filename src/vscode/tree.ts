@@ -1,4 +1,5 @@
 /** The Release tree: active release → phases → steps (→ groups of the upgrade procedure → stages). */
+import os from 'node:os';
 import * as vscode from 'vscode';
 import { aggregateStatus, progressOf, type PlannedStep } from '../core/plan.js';
 import type { GroupDef, PhaseDef } from '../core/runbook/types.js';
@@ -7,6 +8,9 @@ import type { ReleaseView } from '../engine/release-service.js';
 import type { ReleaseSession } from './session.js';
 import { failedStageLines, statusIcon, stepContextValue, stepDescription, stepTooltip } from './tree-items.js';
 import { releaseTooltipMarkdown } from './tree-text.js';
+
+/** This extension host: a step the journal shows running in another process says where it runs. */
+const HERE = { pid: process.pid, host: os.hostname() };
 
 export type ReleaseNode =
   | { readonly kind: 'release' }
@@ -182,7 +186,7 @@ function stepItem(view: ReleaseView, stepId: string): vscode.TreeItem {
   const label = planned.step.stage ? planned.step.title : `${planned.step.section} ${planned.step.title}`;
   const item = new vscode.TreeItem(label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = `${view.version}:step:${stepId}`;
-  item.description = stepDescription(planned, new Date());
+  item.description = stepDescription(planned, new Date(), HERE);
   item.tooltip = stepTooltip(planned);
   item.iconPath = statusIcon(planned.status, planned.step.kind === 'automated');
   item.contextValue = stepContextValue(planned);

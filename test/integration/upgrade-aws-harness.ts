@@ -116,7 +116,6 @@ export class UpgradeAwsWorld {
       pqs: (name) => lazyPqs(() => pqsOptionsFor(env(name), d, async (...at) => (await kube()).readSecret(...at)))(),
       http: new FetchHttpProbe(),
       actor: async () => ACTOR,
-      host: 'rehearsal-host',
       recordIdentity: (environment, identity) => recordIdentity(root, environment, identity as Record<string, string>),
     };
   }

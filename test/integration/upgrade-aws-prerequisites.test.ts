@@ -38,7 +38,8 @@ describe('Section 3 prerequisites on the rehearsal world (fast)', function () {
     const evidence = await w.evidence(step);
     assert.deepEqual((evidence['checks'] as { check: string; ok: boolean }[]).map((c) => [c.check, c.ok]), CHECKS.map((c) => [c, true]));
     assert.deepEqual(evidence['approval'], { step: 'staging.values-tags' });
-    assert.deepEqual(evidence['kube'], { context: 'lendos-stg/SREOperatorAccess', server: w.test.world.clusters.staging.url, cluster: (evidence['kube'] as { cluster: string }).cluster });
+    const identity = w.test.world.description.identities.staging;
+    assert.deepEqual(evidence['kube'], { context: 'lendos-stg/SREOperatorAccess', server: identity.server, cluster: identity.eksCluster, clusterUid: identity.clusterUid });
     assert.equal((evidence['awsIdentity'] as { account: string }).account, '620134885217');
     assert.match((evidence['awsIdentity'] as { arn: string }).arn, /^arn:aws:sts::620134885217:assumed-role\/AWSReservedSSO_SREOperatorAccess_/);
     assert.deepEqual(evidence['cantonCluster'], {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -142,7 +143,7 @@ describe('upgrade procedure, Kubernetes side: faults on the rehearsal world', fu
     const exited = new Promise<number | null>((resolve) => orphan.once('exit', (code) => resolve(code)));
     try {
       await world.service.appendEvent({ release: '2025.4.0', step: 'staging.upgrade.run', type: 'step.started' });
-      await world.service.appendEvent({ release: '2025.4.0', step: 'staging.upgrade.run', type: 'step.evidence', data: { upgradeScript: { pid: orphan.pid ?? 0, host: world.ports.host, args: [] } } });
+      await world.service.appendEvent({ release: '2025.4.0', step: 'staging.upgrade.run', type: 'step.evidence', data: { upgradeScript: { pid: orphan.pid ?? 0, host: os.hostname(), args: [] } } });
       const w = world;
       await waitFor('the orphan at initialize-upgraders', async () => ((await jobUids(w))['initialize-upgraders'] ? true : undefined));
       world.restart();

@@ -117,7 +117,6 @@ export class KubeProcedureWorld {
       identity: (name) => lazyAwsIdentity(() => environmentAwsOptions(config.environments[name], 'sts', aws))(),
       http: fetchProbe,
       actor: async () => 'Ada Release <ada@example.com>',
-      host: 'ada-codespace',
       recordIdentity: (environment, identity) => recordIdentity(world.description.workspace.lendos, environment, identity as Record<string, string>),
     };
     this.restart();

@@ -46,7 +46,10 @@ describe('upgrade procedure, Kubernetes side: staging end to end on the rehearsa
     assert.ok(progress.some((m) => /\d+ pods? left/.test(m ?? '')), `a count-down: ${progress.join(' | ')}`);
     assert.equal(progress[progress.length - 1], 'All pods gone');
     assert.match(log.text(), /kube context lendos-stg\/SREOperatorAccess → cluster server https:\/\/127\.0\.0\.1:\d+/);
-    assert.equal((await lease(world))?.spec?.holderIdentity, 'Ada Release <ada@example.com> @ ada-codespace');
+    // The holder names the person, this machine, the process and the run, as the journal's step.started does.
+    const started = (await world.events('staging.upgrade.scale-down')).find((e) => e.type === 'step.started')?.data?.['run'] as { id: string; pid: number; host: string };
+    assert.equal((await lease(world))?.spec?.holderIdentity, `Rehearsal Engineer <engineer@rehearsal.lendos.io> @ ${started.host} (editor pid ${process.pid}, run ${started.id})`);
+    assert.equal(started.pid, process.pid);
   });
 
   it('restarts Canton: deletes the participant and domain pods and waits until the new ones are Ready', async function () {
@@ -128,7 +131,7 @@ describe('upgrade procedure, Kubernetes side: staging end to end on the rehearsa
     assert.equal(result.status, 'cancelled');
     assert.equal(prompt.typed.length, 1);
     assert.equal(prompt.typed[0]?.expected, 'bxci');
-    assert.match(prompt.typed[0]?.message ?? '', /context bxci-prod\/SREOperatorAccess, server https:\/\/127\.0\.0\.1:\d+, namespaces pqs, daml-http-json, lendos-portal, signing-portal/);
+    assert.match(prompt.typed[0]?.message ?? '', /context bxci-prod\/SREOperatorAccess, server https:\/\/127\.0\.0\.1:\d+, AWS account 739451022368, namespaces pqs, daml-http-json, lendos-portal, signing-portal/);
     assert.equal(await world.replicas('lendos-portal', 'lendos-portal', 'production'), 2);
     assert.equal(await lease(world, 'production'), undefined, 'no lock taken');
   });

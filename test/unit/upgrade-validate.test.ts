@@ -77,7 +77,6 @@ function setup(clock: Clock, kube: Kube, signal = new AbortController().signal) 
       throw new UserError('PQS is not configured', 'not-configured');
     },
     actor: async () => 'Ada <ada@example.com>',
-    host: 'ada-laptop',
   } as unknown as UpgradePorts;
   const ctx: StepContext<UpgradePorts> = {
     step,
@@ -93,6 +92,9 @@ function setup(clock: Clock, kube: Kube, signal = new AbortController().signal) 
     },
     progress: async () => undefined,
     record: async () => undefined,
+    recordFirst: async (data) => data,
+    run: { id: 'r-test', pid: 1, host: 'ada-laptop', shell: 'cli', actor: 'Ada <ada@example.com>', since: '2025-11-10T10:00:00.000Z' },
+    isLive: async () => false,
     prompt: { confirm: async () => true, confirmTyped: async () => true, form: async () => undefined },
     signal,
     ports,
@@ -114,6 +116,8 @@ function setup(clock: Clock, kube: Kube, signal = new AbortController().signal) 
     kube,
     info,
     namespaces: [BACKEND.namespace],
+    account: { account: '620134885217', arn: 'arn:aws:sts::620134885217:assumed-role/SREOperatorAccess/ada' },
+    identity: { clusterUid: '0b7d4b8e-2f6a-4c1e-9d3b-5a6f7e8d9c0b', server: info.server, context: info.context, cluster: info.cluster },
   };
   return { ctx, target, lines };
 }

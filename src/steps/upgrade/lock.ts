@@ -9,6 +9,7 @@
 import { confirmationName } from '../../core/config/environment.js';
 import { UserError, messageOf } from '../../core/errors.js';
 import { holderOf, parseHolder, type ParsedHolder } from '../../core/run-owner.js';
+import { neutraliseLine } from '../../core/text.js';
 import { Declined } from '../../engine/step-types.js';
 import { KubeConflict, type LeaseRecord } from '../../ports.js';
 import type { Target, UpgradeStepContext } from './target.js';
@@ -45,7 +46,7 @@ export function holderIdentity(ctx: UpgradeStepContext): string {
 
 function describe(lease: LeaseRecord, target: Target, now: Date): string {
   return (
-    `The upgrade lock (Lease ${lease.namespace}/${lease.name} in context ${target.context}) is held by ${lease.holder} ` +
+    `The upgrade lock (Lease ${lease.namespace}/${lease.name} in context ${target.context}) is held by ${neutraliseLine(lease.holder ?? 'nobody')} ` +
     `since ${lease.acquireTime ?? 'an unknown time'} (last renewed ${minutesAgo(lease.renewTime, now)})`
   );
 }
@@ -68,7 +69,7 @@ async function confirmTakeover(ctx: UpgradeStepContext, target: Target, current:
     ? await ctx.prompt.confirmTyped(`${question} Type "${name}" to take it over.`, name)
     : await ctx.prompt.confirm(question, 'Take over');
   if (!confirmed) throw new Declined(`${describe(current, target, now)}; not taken over. Nothing was changed.`);
-  ctx.log.warn(`Taking over the upgrade lock from ${current.holder}.`);
+  ctx.log.warn(`Taking over the upgrade lock from ${neutraliseLine(current.holder ?? 'nobody')}.`);
 }
 
 /** Takes the lease, or renews it when this run has it; refuses (or asks, when stale) when a live run elsewhere does. */
@@ -87,7 +88,7 @@ async function take(ctx: UpgradeStepContext, target: Target, holder: string): Pr
   }
   const parsed = current.holder ? parseHolder(current.holder) : undefined;
   if (current.holder && parsed && (await idle(ctx, parsed))) {
-    ctx.log.info(`The upgrade lock was left by a run that has ended (${current.holder}); this run takes it.`);
+    ctx.log.info(`The upgrade lock was left by a run that has ended (${neutraliseLine(current.holder)}); this run takes it.`);
   } else if (current.holder && !isStale(current, now, durationSeconds)) {
     throw new UserError(`${describe(current, target, now)}. Wait until they finish, or ask them to release it. Nothing was changed.`, 'lock-held');
   } else if (current.holder) {

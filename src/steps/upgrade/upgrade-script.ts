@@ -37,7 +37,7 @@ export async function runUpgradeScript(ctx: UpgradeStepContext, target: Target, 
       signal: ctx.signal,
       onOutput: (chunk, stream) => ctx.log.output(chunk, stream),
       // Kept so that after a crash the next run knows whether this script outlived the window.
-      onStart: (pid) => void ctx.record({ upgradeScript: { pid, host: ctx.ports.host, args } }).catch(() => undefined),
+      onStart: (pid) => void ctx.record({ upgradeScript: { pid, host: ctx.run.host, args } }).catch(() => undefined),
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
@@ -66,7 +66,7 @@ async function earlierScript(ctx: UpgradeStepContext): Promise<number | undefine
   const recorded = ctx.evidenceOf(ctx.step.id)['upgradeScript'];
   if (typeof recorded !== 'object' || recorded === null || Array.isArray(recorded)) return undefined;
   const { pid, host } = recorded as { pid?: unknown; host?: unknown };
-  if (typeof pid !== 'number' || host !== ctx.ports.host) return undefined;
+  if (typeof pid !== 'number' || host !== ctx.run.host) return undefined;
   return (await ctx.ports.processes.isRunning(pid, chartDirectory(ctx))) ? pid : undefined;
 }
 

@@ -5,7 +5,7 @@ import type { PlannedStep } from '../../core/plan.js';
 import type { UpgradeStage } from '../../core/runbook/types.js';
 import { neutralise, neutraliseLine } from '../../core/text.js';
 import type { StepRunner } from '../../engine/step-runner.js';
-import { scriptedPrompt, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
+import { answersFrom, scriptedPrompt, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
 import { vscodePrompt } from '../prompt.js';
 import type { ReleaseSession } from '../session.js';
 import type { StageChannels } from '../stage-logs.js';
@@ -14,8 +14,15 @@ import { statusLabel } from '../tree-items.js';
 import type { ReleaseNode } from '../tree.js';
 import { report, requireActive, resolveStep, type CommandResult } from './shared.js';
 
-export function runStep(session: ReleaseSession, runner: StepRunner, terminals: StepTerminals, stages: StageChannels, reveal: (stepId: string) => void) {
-  /** `answers`: run without asking, as `lendos run --yes` does (for scripts, tasks and tests). */
+export function runStep(
+  session: ReleaseSession,
+  runner: StepRunner,
+  terminals: StepTerminals,
+  stages: StageChannels,
+  reveal: (stepId: string) => void,
+  mode: vscode.ExtensionMode,
+) {
+  /** `answers`: run without asking, as `lendos run --yes` does — honoured for the test harness only. */
   return (arg?: ReleaseNode | string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> =>
     report(async () => {
       const planned = await resolveStep(session, arg, 'Run which step?', (p) => p.step.kind === 'automated' && p.status !== 'blocked');
@@ -36,7 +43,8 @@ export function runStep(session: ReleaseSession, runner: StepRunner, terminals: 
             if (message) progress.report({ message: neutraliseLine(message) });
           });
           try {
-            const prompt = answers ? scriptedPrompt(answers, terminal) : vscodePrompt;
+            const scripted = answersFrom(answers, mode === vscode.ExtensionMode.Test, terminal);
+            const prompt = scripted ? scriptedPrompt(scripted, terminal) : vscodePrompt;
             const environment = step.environment ?? 'staging';
             const stageLog = (stage: UpgradeStage) => stages.sink(environment, stage);
             return await runner.run(version, step.id, { prompt, log: terminal, signal: abort.signal, stageLog });
