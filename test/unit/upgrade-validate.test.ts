@@ -15,6 +15,9 @@ const BACKEND = { namespace: 'lendos-portal', deployment: 'lendos-portal-backend
 const CONNECTED = 'INFO Connected to the ledger at canton-participant:5011';
 const DARS = 'INFO Loaded DARs: lendos-2.0.0.dar';
 
+/** The upgrade lock renews itself every 20 s (a third of its 60 s duration): on the fake clock it waits to be stopped. */
+const RENEWAL_MS = 20_000;
+
 /** A clock whose time moves only when someone sleeps on it: a 60 s wait takes no real time. */
 class FakeClock implements Clock {
   private at = Date.parse('2025-11-10T14:32:00Z');
@@ -24,6 +27,7 @@ class FakeClock implements Clock {
   }
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
+    if (ms === RENEWAL_MS) return heldClock.sleep(ms, signal);
     this.slept.push(ms);
     this.at += ms;
   }
@@ -155,7 +159,7 @@ describe('upgrade: validation waits for the backend logs on ctx.clock', function
     );
     assert.equal(
       state.lease()?.holder,
-      'Ada <ada@example.com> @ ada-laptop',
+      'Ada <ada@example.com> @ ada-laptop (cli pid 1, run r-test)',
       'a failed validation keeps the lock',
     );
   });
@@ -186,6 +190,6 @@ describe('upgrade: validation waits for the backend logs on ctx.clock', function
     });
     assert.ok(performance.now() - began < 500, 'ended promptly');
     assert.equal(state.tails, 1);
-    assert.equal(state.lease()?.holder, 'Ada <ada@example.com> @ ada-laptop');
+    assert.equal(state.lease()?.holder, 'Ada <ada@example.com> @ ada-laptop (cli pid 1, run r-test)');
   });
 });
