@@ -68,14 +68,16 @@ export class ScriptedPrompt implements Prompt {
 
   constructor(
     private readonly answers: {
-      confirm?: boolean;
+      /** The answer to every confirmation, or per question. */
+      confirm?: boolean | ((message: string) => boolean);
       form?: (fields: readonly FormField[]) => Record<string, string> | undefined;
     } = {},
   ) {}
 
   async confirm(message: string, _action: string, detail?: string): Promise<boolean> {
     this.confirms.push({ message, detail });
-    return this.answers.confirm ?? true;
+    const answer = this.answers.confirm ?? true;
+    return typeof answer === 'function' ? answer(message) : answer;
   }
 
   async confirmTyped(): Promise<boolean> {

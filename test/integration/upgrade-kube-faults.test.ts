@@ -203,9 +203,11 @@ describe('upgrade procedure, Kubernetes side: faults on the rehearsal world', fu
       body: { metadata: { name: 'lendos-release-upgrade' }, spec: { holderIdentity: 'Bob Ops @ bob-laptop', leaseDurationSeconds: 60, acquireTime: old, renewTime: old } },
     });
     await world.completeBefore('staging.upgrade.scale-down');
-    const declined = await world.run('staging.upgrade.scale-down', { confirm: false });
+    // Yes to the scale-down itself, no to taking the lock over.
+    const declined = await world.run('staging.upgrade.scale-down', { confirm: (message) => !message.includes('Take the lock over') });
     assert.equal(declined.result.status, 'cancelled');
-    assert.match(declined.prompt.confirms[0]?.message ?? '', /held by Bob Ops @ bob-laptop .*last renewed 10 min ago.*Take the lock over\?/);
+    assert.match(declined.prompt.confirms[1]?.message ?? '', /held by Bob Ops @ bob-laptop .*last renewed 10 min ago.*Take the lock over\?/);
+    assert.deepEqual((await world.events('staging.upgrade.scale-down')).filter((e) => e.type !== 'step.evidence').map((e) => e.type), ['step.started', 'step.cancelled']);
     assert.equal(await world.replicas('pqs', 'pqs'), 1, 'nothing changed');
     const taken = await world.run('staging.upgrade.scale-down', { confirm: true });
     assert.equal(taken.result.status, 'succeeded', taken.result.summary);

@@ -85,7 +85,7 @@ const fetchProbe: HttpProbe = {
 
 export interface RunOptions {
   typed?: boolean;
-  confirm?: boolean;
+  confirm?: boolean | ((message: string) => boolean);
   signal?: AbortSignal;
   stages?: StageSinks;
 }
