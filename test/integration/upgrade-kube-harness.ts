@@ -98,7 +98,7 @@ export class KubeProcedureWorld {
 
   private constructor(
     readonly test: TestWorld,
-    readonly config: LendosConfig,
+    public config: LendosConfig,
   ) {
     const world = test.world;
     const aws = world.description.aws;

@@ -31,17 +31,18 @@ export function separationProblems(config: LendosConfig): ConfigProblem[] {
   return problems;
 }
 
+/** Reported at the earlier environment (dev, staging, then production) — the one a slip usually points elsewhere. */
 function clash(config: LendosConfig, first: EnvironmentName, second: EnvironmentName, facet: Facet): ConfigProblem[] {
   const a = config.environments[first];
   const b = config.environments[second];
-  const value = facet.of(b);
-  if (value === null || value !== facet.of(a)) return [];
+  const value = facet.of(a);
+  if (value === null || value !== facet.of(b)) return [];
   return [
     {
-      path: `environments.${second}.${facet.key}`,
+      path: `environments.${first}.${facet.key}`,
       message:
-        `is "${value}", the same ${facet.what} as ${a.label} (environments.${first}.${facet.key}): every environment must be ` +
-        `its own. Set ${b.label}'s own ${facet.what}; nothing runs until they differ.`,
+        `is "${value}", the same ${facet.what} as ${b.label} (environments.${second}.${facet.key}): every environment must be ` +
+        `its own. Set ${a.label}'s own ${facet.what}; nothing runs until they differ.`,
     },
   ];
 }
