@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { CreateDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import { fromIni } from '@aws-sdk/credential-providers';
 import * as k8s from '@kubernetes/client-node';
-import { after, afterEach, describe, it } from 'mocha';
+import { afterEach, describe, it } from 'mocha';
 import { loadScenario } from '../../rehearsal/src/index.js';
 import { CliWorld, VERSION } from './cli-world.js';
 import { atFastPace } from './rehearsal/world-helpers.js';
