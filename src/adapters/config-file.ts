@@ -18,7 +18,8 @@ export async function readConfigFile(root: string): Promise<{ layer?: ConfigLaye
   try {
     return { layer: { source: CONFIG_FILE, value: parse(text) ?? undefined } };
   } catch (e) {
-    return { error: `${CONFIG_FILE} is not valid YAML: ${(e as Error).message.split('\n')[0]}` };
+    const detail = ((e as Error).message.split('\n')[0] ?? '').replace(/:\s*$/, '');
+    return { error: `is not valid YAML (${detail}): fix the file, or remove it to use the runbook's defaults` };
   }
 }
 

@@ -47,8 +47,13 @@ export function loadWorldFile<T extends RehearsalWorld = RehearsalWorld>(file: s
   } catch (error) {
     throw new WorldFileError(`${where} is not JSON (${messageOf(error)}); it should be the world.json a rehearsal wrote`);
   }
-  if (!isRecord(value)) throw new WorldFileError(`${where} is not a world description (expected a JSON object)`);
+  if (!isRecord(value)) throw new WorldFileError(`${where} is not a world description (expected a JSON object); it should be the world.json a rehearsal wrote`);
   const missing = missingFields(value);
-  if (missing.length > 0) throw new WorldFileError(`${where} is not a world description: missing or empty ${missing.join(', ')}`);
+  if (missing.length > 0) {
+    throw new WorldFileError(
+      `${where} is not a complete world description: missing or empty ${missing.join(', ')}. Pass the world.json the rehearsal ` +
+        'wrote (lendos rehearse --headless --dir DIR writes DIR/world.json), unedited.',
+    );
+  }
   return value as unknown as T;
 }

@@ -7,7 +7,7 @@ import { systemClock } from '../adapters/clock.js';
 import { FileJournalStore } from '../adapters/journal-file.js';
 import { FileRunLocks } from '../adapters/run-locks.js';
 import { createStepPorts, type RehearsalWorld } from '../adapters/step-ports.js';
-import { loadWorldFile } from '../adapters/world-file.js';
+import { loadWorldFile, WorldFileError } from '../adapters/world-file.js';
 import { GitWorkspaceRepo } from '../adapters/workspace-repo.js';
 import { withRehearsal } from '../core/config/environment.js';
 import { resolveConfig } from '../core/config/resolve.js';
@@ -40,7 +40,13 @@ export function findWorkspaceRoot(start: string): string {
 
 export async function createContext(workspace: string | undefined, worldFile?: string): Promise<CliContext> {
   const world = worldFile ? loadWorldFile<RehearsalWorld & { workspace: { lendos: string } }>(worldFile) : undefined;
-  const root = findWorkspaceRoot(workspace ?? (world && !workspace ? world.workspace.lendos : process.cwd()));
+  if (world && workspace === undefined && !existsSync(path.join(world.workspace.lendos, '.git'))) {
+    throw new WorldFileError(
+      `${path.resolve(worldFile as string)} names the workspace ${world.workspace.lendos}, which is not a git repository: pass the ` +
+        'world.json of a running rehearsal (its workspace is the clone it made), or --workspace DIR. Nothing was done.',
+    );
+  }
+  const root = findWorkspaceRoot(workspace ?? (world ? world.workspace.lendos : process.cwd()));
   const { layer, error } = await readConfigFile(root);
   const resolved = resolveConfig(layer ? [layer] : []);
   const config = withRehearsal(resolved.config, world);

@@ -12,7 +12,11 @@ export function parseSetEntries(entries: readonly string[]): Record<string, stri
     const at = entry.indexOf('=');
     if (at <= 0) throw new UsageError(`--set ${entry}: write --set FIELD=VALUE, e.g. --set to=0.1.93`);
     const field = entry.slice(0, at);
-    if (field in values) throw new UsageError(`--set ${field} is given more than once`);
+    if (field in values) {
+      throw new UsageError(
+        `--set ${field} is given more than once (${field}=${values[field]}, ${entry}): give each field once`,
+      );
+    }
     values[field] = entry.slice(at + 1);
   }
   return values;

@@ -100,7 +100,8 @@ describe('configuration: environments kept apart, identities', () => {
         },
       }),
     );
-    assert.deepEqual(problems.map((p) => p.path), ['environments.staging.kubeContext', 'environments.staging.awsProfile', 'environments.staging.identity.account', 'environments.staging.identity.clusterUid']);
+    // On the environment whose value was configured away from the runbook's default; when both were, on the later one.
+    assert.deepEqual(problems.map((p) => p.path), ['environments.staging.kubeContext', 'environments.staging.awsProfile', 'environments.production.identity.account', 'environments.production.identity.clusterUid']);
     assert.match(problems[0]?.message ?? '', /^is "bxci-prod\/SREOperatorAccess", the same kube context as Production \(BXCI\) \(environments\.production\.kubeContext\): every environment must be its own\. Set Staging's own kube context; nothing runs until they differ\.$/);
     assert.deepEqual(resolveConfig([]).problems, [], 'the runbook’s table keeps them apart');
   });

@@ -4,6 +4,7 @@
  * before anything runs, with what to change.
  */
 import type { EnvironmentName } from '../runbook/types.js';
+import { defaultConfig } from './defaults.js';
 import type { ConfigProblem, EnvironmentConfig, LendosConfig } from './types.js';
 import { ENVIRONMENT_NAMES } from './validate.js';
 
@@ -23,26 +24,32 @@ const FACETS: readonly Facet[] = [
 
 export function separationProblems(config: LendosConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  const defaults = defaultConfig();
   ENVIRONMENT_NAMES.forEach((name, index) => {
     for (const earlier of ENVIRONMENT_NAMES.slice(0, index)) {
-      for (const facet of FACETS) problems.push(...clash(config, earlier, name, facet));
+      for (const facet of FACETS) problems.push(...clash(config, defaults, earlier, name, facet));
     }
   });
   return problems;
 }
 
-/** Reported at the earlier environment (dev, staging, then production) — the one a slip usually points elsewhere. */
-function clash(config: LendosConfig, first: EnvironmentName, second: EnvironmentName, facet: Facet): ConfigProblem[] {
-  const a = config.environments[first];
-  const b = config.environments[second];
-  const value = facet.of(a);
-  if (value === null || value !== facet.of(b)) return [];
+/**
+ * Two environments sharing a value: the problem is put on the one whose value was configured (differs from the
+ * runbook's default), naming the other; when both or neither were, on the later one.
+ */
+function clash(config: LendosConfig, defaults: LendosConfig, first: EnvironmentName, second: EnvironmentName, facet: Facet): ConfigProblem[] {
+  const value = facet.of(config.environments[second]);
+  if (value === null || value !== facet.of(config.environments[first])) return [];
+  const configured = (name: EnvironmentName) => facet.of(config.environments[name]) !== facet.of(defaults.environments[name]);
+  const [culprit, other] = configured(first) && !configured(second) ? [first, second] : [second, first];
+  const a = config.environments[other];
+  const b = config.environments[culprit];
   return [
     {
-      path: `environments.${first}.${facet.key}`,
+      path: `environments.${culprit}.${facet.key}`,
       message:
-        `is "${value}", the same ${facet.what} as ${b.label} (environments.${second}.${facet.key}): every environment must be ` +
-        `its own. Set ${a.label}'s own ${facet.what}; nothing runs until they differ.`,
+        `is "${value}", the same ${facet.what} as ${a.label} (environments.${other}.${facet.key}): every environment must be ` +
+        `its own. Set ${b.label}'s own ${facet.what}; nothing runs until they differ.`,
     },
   ];
 }
