@@ -96,11 +96,8 @@ export class StepRunner {
       const cancelled = error instanceof Declined || error instanceof Cancelled || ctx.signal.aborted;
       const explained = error instanceof Declined || error instanceof Cancelled;
       const summary = cancelled && !explained ? 'Cancelled by you; see the log for what had been done.' : messageOf(error);
+      // Refused or declined before it started (a check, a question): nothing changed, so nothing is journalled.
       if (started) await write(cancelled ? 'step.cancelled' : 'step.failed', summary);
-      else if (!cancelled) {
-        await start();
-        await write('step.failed', summary);
-      }
       ctx.log.error(summary);
       return { status: cancelled ? 'cancelled' : 'failed', summary };
     }

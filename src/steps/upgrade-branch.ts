@@ -182,9 +182,12 @@ export const createUpgradeBranch: StepExecutor<Phase1Ports, CodegenInput> = {
     return { done: true, summary, evidence: { branch: upgrade, commit: tip, ...generation } };
   },
 
-  prepare(ctx) {
+  async prepare(ctx) {
     const { release, upgrade } = names(ctx);
-    return askUpgradeVersions(ctx, release, upgrade);
+    const input = await askUpgradeVersions(ctx, release, upgrade);
+    // Versions that cannot make an upgrade are refused before the step starts.
+    if (input) checkVersions(input);
+    return input;
   },
 
   async run(ctx, input) {

@@ -3,9 +3,8 @@
  * message, fingerprint again and compare, tear down. A failure names the case, the command, its exit code and output.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import type { ProcessResult } from './rehearsal/world-helpers.js';
-import { differences, VERSION, type BadInputWorld, type Fingerprint } from './bad-input-world.js';
+import { differences, type BadInputWorld } from './bad-input-world.js';
 
 export type Theme =
   | 'version'
@@ -41,12 +40,6 @@ export interface BadInput extends Expectation {
   readonly setup?: (h: BadInputWorld) => Promise<Prepared | void> | Prepared | void;
   /** Commands run after the first one, on the same setup (e.g. `status` warns, then `run` still refuses). */
   readonly then?: readonly Expectation[];
-  /**
-   * The refusal came while the step was being run (its identity, lock or context check), so the journal records the
-   * attempt: exactly `step.started` and `step.failed` of `step`, appended, with a message matching `reason`. Nothing
-   * else may change.
-   */
-  readonly recordsRefusal?: { readonly step: string; readonly reason: RegExp };
   /** The output must carry no escape sequence, C1 control, lone carriage return or bidi control. */
   readonly inert?: boolean;
 }
@@ -81,28 +74,6 @@ function assertInert(result: ProcessResult, context: string): void {
   }
 }
 
-/** Checks the journalled attempt of a refusal, then takes it out of `after` so the rest compares as unchanged. */
-function takeRefusal(c: BadInput, before: Fingerprint, after: Fingerprint, context: string): void {
-  if (!c.recordsRefusal) return;
-  const { step, reason } = c.recordsRefusal;
-  const file = path.join('runs', `${VERSION}.jsonl`);
-  const was = before.files[file] ?? '';
-  const now = after.files[file] ?? '';
-  assert.ok(now.startsWith(was), `${context}\n→ the journal was rewritten, not appended to`);
-  const added = now
-    .slice(was.length)
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { type: string; step?: string; message?: string });
-  assert.deepEqual(
-    added.map((e) => `${e.type} ${e.step}`),
-    [`step.started ${step}`, `step.failed ${step}`],
-    `${context}\n→ the journal should record the refused attempt and nothing else; it got:\n${now.slice(was.length)}`,
-  );
-  assert.match(added[1]?.message ?? '', reason, `${context}\n→ the journalled failure should say why`);
-  after.files[file] = was;
-}
-
 export async function runCase(h: BadInputWorld, c: BadInput): Promise<void> {
   const prepared = (await c.setup?.(h)) ?? {};
   try {
@@ -127,7 +98,6 @@ export async function runCase(h: BadInputWorld, c: BadInput): Promise<void> {
     }
     const after = await h.fingerprint();
     const context = reports.join('\n');
-    takeRefusal(c, before, after, context);
     const changed = differences(before, after);
     assert.deepEqual(
       changed,

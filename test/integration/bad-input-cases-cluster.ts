@@ -105,7 +105,6 @@ function leaseHeld(
   argv: string[],
   extra: Partial<BadInput> = {},
 ): BadInput {
-  const step = argv[1] as string;
   return {
     theme: 'concurrency',
     name,
@@ -116,7 +115,6 @@ function leaseHeld(
     argv,
     exit: 1,
     output: [/The upgrade lock \(Lease lendos-portal\/lendos-release-upgrade in context \S+\) is held by /],
-    recordsRefusal: { step, reason: /is held by .*Nothing was changed/ },
     ...extra,
   };
 }
@@ -139,7 +137,6 @@ const identities: BadInput[] = [
       /Refusing to change Staging: context staging-alias reaches the cluster with kube-system UID/,
       /but that is Production \(BXCI\)'s cluster \(environments\.production\.identity\)\. Check environments\.staging\.kubeContext and the kubeconfig .* Nothing was changed\./,
     ],
-    recordsRefusal: { step: SCALE_DOWN, reason: /Refusing to change Staging/ },
   },
   {
     theme: 'identity',
@@ -153,7 +150,6 @@ const identities: BadInput[] = [
     output: [
       /Refusing to change Production \(BXCI\): context prod-alias reaches the cluster .* but that is Staging's cluster/,
     ],
-    recordsRefusal: { step: PROD_SCALE_DOWN, reason: /Refusing to change Production/ },
   },
   {
     theme: 'identity',
@@ -164,7 +160,6 @@ const identities: BadInput[] = [
     output: [
       /The kube context "lendos-stg\/Missing" is not in \S+kubeconfig \(it has lendos-stg\/SREOperatorAccess, bxci-prod\/SREOperatorAccess\)\. Add it .* Nothing was changed\./,
     ],
-    recordsRefusal: { step: SCALE_DOWN, reason: /lendos-stg\/Missing/ },
   },
   {
     theme: 'identity',
@@ -176,7 +171,6 @@ const identities: BadInput[] = [
       /Refusing to change Staging: its AWS credentials \(stg-alias\) reach account 739451022368 as arn:aws:sts::739451022368:\S+, but that is Production \(BXCI\)'s account/,
       /Check environments\.staging\.awsProfile and your AWS config\. Nothing was changed\./,
     ],
-    recordsRefusal: { step: SCALE_DOWN, reason: /reach account 739451022368/ },
   },
   {
     theme: 'identity',
@@ -187,7 +181,6 @@ const identities: BadInput[] = [
     output: [
       /AWS credentials for profile "lendos-stg\/Missing" are missing or expired .*Log in with `aws sso login --profile lendos-stg\/Missing` and run the step again/,
     ],
-    recordsRefusal: { step: SCALE_DOWN, reason: /lendos-stg\/Missing/ },
   },
 ];
 

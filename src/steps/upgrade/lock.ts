@@ -97,6 +97,20 @@ async function take(ctx: UpgradeStepContext, target: Target, holder: string): Pr
   return kube.replaceLease(context, current, { holder, durationSeconds, acquireTime: stamp, renewTime: stamp, transitions: current.transitions + 1 });
 }
 
+/**
+ * Before a step asks anything: refuses at once when a live run elsewhere holds the lock (not stale, not ended), so a
+ * person is not asked to confirm a change that would then be refused. Taking it stays the run's work.
+ */
+export async function checkLockFree(ctx: UpgradeStepContext, target: Target): Promise<void> {
+  const { name, namespace, durationSeconds } = ctx.config.lease;
+  const current = await target.kube.getLease(target.context, namespace, name);
+  const now = ctx.clock.now();
+  if (!current?.holder || current.holder === holderIdentity(ctx) || isStale(current, now, durationSeconds)) return;
+  const parsed = parseHolder(current.holder);
+  if (parsed && (await idle(ctx, parsed))) return;
+  throw new UserError(`${describe(current, target, now)}. Wait until they finish, or ask them to release it. Nothing was changed.`, 'lock-held');
+}
+
 /** Takes (or renews) the lock for this step, and keeps renewing it until `stop`. */
 export async function holdLock(ctx: UpgradeStepContext, target: Target): Promise<HeldLock> {
   const holder = holderIdentity(ctx);

@@ -10,6 +10,7 @@ import type { EventData } from '../../core/journal/types.js';
 import type { UpgradeEnvironment } from '../../core/runbook/types.js';
 import type { StepContext } from '../../engine/step-types.js';
 import type { Kube, KubeClusterInfo, UpgradePorts } from '../../ports.js';
+import { checkLockFree } from './lock.js';
 import { assertAccount, assertCluster, identityEvidence, recordIdentity, recordingNote, unrecorded, type AccountFacts, type ClusterFacts } from './identity.js';
 
 export type UpgradeStepContext = StepContext<UpgradePorts>;
@@ -59,6 +60,8 @@ export async function assertTarget(ctx: UpgradeStepContext, cluster: Cluster, na
   ctx.log.info(`${cluster.env.label}: kube context ${info.context} → cluster server ${info.server} (user ${info.user}; kubeconfig ${info.kubeconfig.join(', ')})`);
   ctx.log.info(`${cluster.env.label} is AWS account ${account.account} (${account.arn}) and the cluster with kube-system UID ${identity.clusterUid}`);
   ctx.log.info(`Namespaces this step touches: ${touched.join(', ')}`);
+  const target = { ...cluster, info, namespaces: touched, account, identity };
+  await checkLockFree(ctx, target);
   for (const namespace of touched) {
     if (!(await cluster.kube.namespaceExists(cluster.context, namespace))) {
       throw new UserError(
@@ -68,7 +71,7 @@ export async function assertTarget(ctx: UpgradeStepContext, cluster: Cluster, na
       );
     }
   }
-  return { ...cluster, info, namespaces: touched, account, identity };
+  return target;
 }
 
 /**
