@@ -100,3 +100,19 @@ describe('Release tree text (labels, descriptions, tooltips from the journal)', 
     );
   });
 });
+
+describe('Release tree text: where a step runs', () => {
+  const run = { id: 'r-6f1c2a9b', pid: 4242, host: 'ada-codespace', shell: 'cli', actor: 'Ada <ada@example.com>', since: '2025-11-10T10:00:00.000Z' };
+  const now = new Date('2025-11-10T10:02:05.000Z');
+
+  it('says where a step runs when another process runs it, and nothing more when this one does', () => {
+    const elsewhere = planned([event('step.started', undefined, { run })]);
+    assert.match(stepDescription(elsewhere, now, { pid: 99, host: 'ada-codespace' }), /^running in lendos CLI \(pid 4242\) on ada-codespace · 2m 05s/);
+    assert.match(stepDescription(elsewhere, now, { pid: 4242, host: 'other-host' }), /^running in lendos CLI \(pid 4242\) on ada-codespace/);
+    assert.match(stepDescription(elsewhere, now, { pid: 4242, host: 'ada-codespace' }), /^running · 2m 05s/);
+    const withProgress = planned([event('step.started', undefined, { run }), event('step.progress', '3 pods left')]);
+    assert.match(stepDescription(withProgress, now, { pid: 99, host: 'ada-codespace' }), /^3 pods left · running in lendos CLI \(pid 4242\) on ada-codespace/);
+    const ended = planned([event('step.started', undefined, { run }), event('step.succeeded', 'done')]);
+    assert.doesNotMatch(stepDescription(ended, now, { pid: 99, host: 'ada-codespace' }), /running in/);
+  });
+});
