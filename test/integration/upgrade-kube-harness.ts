@@ -191,9 +191,17 @@ export class KubeProcedureWorld {
     return kubeConfig(this.test.world, cluster);
   }
 
+  /** The test's own read; retried through the 5xx a scenario injects for every client (flaky-network). */
   async replicas(namespace: string, deployment: string, cluster: ClusterName = 'staging'): Promise<number> {
-    const scale = await this.kc(cluster).makeApiClient(k8s.AppsV1Api).readNamespacedDeploymentScale({ name: deployment, namespace });
-    return scale.spec?.replicas ?? -1;
+    const api = this.kc(cluster).makeApiClient(k8s.AppsV1Api);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return (await api.readNamespacedDeploymentScale({ name: deployment, namespace })).spec?.replicas ?? -1;
+      } catch (error) {
+        const code = (error as { code?: number }).code ?? 0;
+        if (attempt >= 5 || (code < 500 && code !== 429)) throw error;
+      }
+    }
   }
 
   /** Bumps the backends' tags in values-tags-<cluster>.yaml on the workloads remote, as Phase 2's values-tags step would. */
