@@ -382,6 +382,8 @@ export interface Kube {
   followPodLogs(context: string, namespace: string, pod: string, container: string, follow: LogFollow): Promise<void>;
   /** The last `lines` lines of each running pod of a deployment. */
   tailDeploymentLogs(context: string, namespace: string, deployment: string, lines: number): Promise<{ pod: string; lines: string[] }[]>;
+  /** The last `lines` lines of the first container of every pod the selector picks, running or finished. */
+  tailPodLogs(context: string, namespace: string, selector: string, lines: number): Promise<{ pod: string; lines: string[] }[]>;
   /** A Secret's data, decoded from base64; undefined when there is no such Secret. */
   readSecret(context: string, namespace: string, name: string): Promise<Readonly<Record<string, string>> | undefined>;
   getLease(context: string, namespace: string, name: string): Promise<LeaseRecord | undefined>;

@@ -48,6 +48,10 @@ describe('upgrade procedure, Kubernetes side: faults on the rehearsal world', fu
     assert.match(first.result.summary, /DEADLINE_EXCEEDED/, 'the last log lines are in the message');
     assert.match(first.result.summary, /LendOS: Run Upgrade Stage" → upgrade \(step staging\.upgrade\.stage\.upgrade, run-upgrade\.sh --stage upgrade\)/);
     assert.equal((await world.state('staging.upgrade.stage.upgrade')).status, 'failed');
+    // The same lines, read straight from the failed Job's pods (what a failure nobody followed in time falls back to).
+    const tails = await (await world.ports.kube()).tailPodLogs('lendos-stg/SREOperatorAccess', 'lendos-portal', 'batch.kubernetes.io/job-name=daml-upgrade-0-1-93-upgrade', 8);
+    assert.ok(tails.length > 0 && tails.every((pod) => pod.lines.length > 0 && pod.lines.length <= 8), JSON.stringify(tails));
+    assert.match(JSON.stringify(tails), /DEADLINE_EXCEEDED/);
     assert.equal((await world.state('staging.upgrade.stage.upgrade-consent')).status, 'succeeded');
     const before = await jobUids(world);
 

@@ -79,3 +79,40 @@ describe('upgrade kube: stage states from the Jobs', function () {
     ]);
   });
 });
+
+describe('upgrade kube: a failed stage’s last lines', function () {
+  it('are read from the failed Job’s pods when following them caught nothing in time', async function () {
+    const { StageSession } = await import('../../src/steps/upgrade/stage-session.js');
+    const { defaultConfig } = await import('../../src/core/config/defaults.js');
+    const failed = job('upgrade', 'g1', { failed: 7, done: 'Failed' });
+    const untilAborted = (signal: AbortSignal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    const asked: string[] = [];
+    const kube = {
+      listJobs: async () => [failed],
+      watchJobs: async (_c: string, _n: string, _s: string, onChange: (jobs: JobInfo[]) => void, signal: AbortSignal) => (onChange([failed]), untilAborted(signal)),
+      watchPods: async (_c: string, _n: string, _s: string, onChange: (pods: unknown[]) => void, signal: AbortSignal) => {
+        onChange([{ name: 'daml-upgrade-0-1-93-upgrade-x7k2p', namespace: 'lendos-portal', phase: 'Failed', labels: { 'io.lendos.app/upgrade-stage': 'upgrade' }, containers: ['upgrade'], owner: { kind: 'Job', name: failed.name, uid: 'g1' } }]);
+        return untilAborted(signal);
+      },
+      // A slow API server: the follower has read nothing when the grace period ends.
+      followPodLogs: async (_c: string, _n: string, _p: string, _k: string, follow: { signal: AbortSignal }) => untilAborted(follow.signal),
+      tailPodLogs: async (_c: string, namespace: string, selector: string, lines: number) => {
+        asked.push(`${namespace} ${selector} ${lines}`);
+        return [{ pod: 'daml-upgrade-0-1-93-upgrade-x7k2p', lines: ['INFO migrating contracts', 'ERROR io.grpc.StatusRuntimeException: DEADLINE_EXCEEDED'] }];
+      },
+    };
+    const config = defaultConfig();
+    const ctx = {
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined, output: () => undefined },
+      signal: new AbortController().signal,
+      clock: { now: () => new Date(), sleep: async () => undefined },
+      statusOf: () => 'cancelled',
+    };
+    const target = { kube, context: 'bxci-prod/SREOperatorAccess', env: config.environments.production, environment: 'production' };
+    const session = await StageSession.open(ctx as never, target as never, { from: '0.1.92', to: '0.1.93' }, ['upgrade'], recorder().journalOf);
+    const error = await session.failure('upgrade', 'rerun it');
+    await session.close();
+    assert.deepEqual(asked, ['lendos-portal batch.kubernetes.io/job-name=daml-upgrade-0-1-93-upgrade 8']);
+    assert.match(error.message, /Last log lines:\nINFO migrating contracts\nERROR io\.grpc\.StatusRuntimeException: DEADLINE_EXCEEDED\n/);
+  });
+});

@@ -191,16 +191,20 @@ export class ClientNodeKube implements Kube {
     const found = await this.call(op, (c) => this.api(c, k8s.AppsV1Api).readNamespacedDeployment({ name: deployment, namespace }));
     const selector = Object.entries(found.spec?.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
     const pods = (await this.listPods(context, namespace, selector)).filter((p) => !p.deleting && p.phase === 'Running');
-    const logOp = { context, verb: 'get', resource: 'pods/log', namespace };
-    return Promise.all(
-      pods.map(async (pod) => {
-        const container = pod.containers.includes(deployment) ? deployment : pod.containers[0];
-        const text = await this.call({ ...logOp, name: pod.name }, (c) =>
-          this.api(c, k8s.CoreV1Api).readNamespacedPodLog({ name: pod.name, namespace, container, tailLines: lines }),
-        );
-        return { pod: pod.name, lines: String(text ?? '').split('\n').filter((l) => l !== '') };
-      }),
+    return Promise.all(pods.map((pod) => this.tail(context, pod, pod.containers.includes(deployment) ? deployment : pod.containers[0], lines)));
+  }
+
+  async tailPodLogs(context: string, namespace: string, selector: string, lines: number): Promise<{ pod: string; lines: string[] }[]> {
+    const pods = await this.listPods(context, namespace, selector);
+    return Promise.all(pods.map((pod) => this.tail(context, pod, pod.containers[0], lines)));
+  }
+
+  private async tail(context: string, pod: PodInfo, container: string | undefined, lines: number): Promise<{ pod: string; lines: string[] }> {
+    const op = { context, verb: 'get', resource: 'pods/log', namespace: pod.namespace, name: pod.name };
+    const text = await this.call(op, (c) =>
+      this.api(c, k8s.CoreV1Api).readNamespacedPodLog({ name: pod.name, namespace: pod.namespace, container, tailLines: lines }),
     );
+    return { pod: pod.name, lines: String(text ?? '').split('\n').filter((l) => l !== '') };
   }
 
   getLease(context: string, namespace: string, name: string): Promise<LeaseRecord | undefined> {

@@ -108,13 +108,30 @@ export class StageSession {
   async failure(stage: UpgradeStage, rerun: string): Promise<UserError> {
     const job = this.tracker.view(stage).job;
     await this.logs.close(LOG_GRACE_MS);
-    const lines = this.logs.lastLines(stage, FAILURE_LINES);
+    const followed = this.logs.lastLines(stage, FAILURE_LINES);
+    const lines = followed.length > 0 || !job ? followed : await this.tailOf(job);
     const why = job ? failureOf(job) : 'failed';
     const last = lines.length > 0 ? ` Last log lines:\n${lines.join('\n')}\n` : ' ';
     const message = `Stage ${stage} failed: Job ${job?.name ?? '(unknown)'} ${why}.${last}Fix the cause, then ${rerun}`;
     this.tracker.reportFailure(stage, `Job ${job?.name ?? ''} ${why}`, { job: job?.name ?? null, reason: why, lastLines: lines });
     await this.tracker.settled();
     return new UserError(message, 'stage-failed');
+  }
+
+  /**
+   * The failed Job's pods' last lines read directly — when following them did not catch them in time (a failure that
+   * happened while nobody watched, a slow API server). Best effort: a failure to read is said, not thrown.
+   */
+  private async tailOf(job: JobInfo): Promise<string[]> {
+    const { kube, context, env } = this.target;
+    try {
+      const pods = await kube.tailPodLogs(context, env.upgradeNamespace, `batch.kubernetes.io/job-name=${job.name}`, FAILURE_LINES);
+      const several = pods.length > 1;
+      return pods.flatMap((pod) => pod.lines.map((line) => (several ? `[${pod.pod}] ${line}` : line))).slice(-FAILURE_LINES);
+    } catch (error) {
+      this.ctx.log.warn(`Could not read the last log lines of Job ${job.name}: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
   }
 
   /** On a cancel: marks the stage in progress cancelled and answers what the step says — the Job goes on. */
