@@ -50,7 +50,7 @@ export default tseslint.config(
     ignores: ['src/steps/upgrade/batched-log.ts'],
     rules: clockRules,
   },
-  { files: ['src/ports.ts'], rules: { 'no-restricted-imports': restrict([vscodeImport], [clientPattern, upward(['adapters', 'vscode', 'cli', 'steps', 'engine'])]) } },
+  { files: ['src/ports.ts', 'src/ports-*.ts'], rules: { 'no-restricted-imports': restrict([vscodeImport], [clientPattern, upward(['adapters', 'vscode', 'cli', 'steps', 'engine'])]) } },
   { files: ['src/adapters/**/*.ts'], rules: { 'no-restricted-imports': restrict([vscodeImport], [upward(['vscode', 'cli'])]) } },
   { files: ['src/cli/**/*.ts'], rules: { 'no-restricted-imports': restrict([vscodeImport], [clientPattern, upward(['vscode'])]) } },
   { files: ['src/vscode/**/*.ts'], rules: { 'no-restricted-imports': restrict([], [clientPattern, upward(['cli'])]) } },

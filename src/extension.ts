@@ -55,7 +55,9 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     isAutomated: (id) => registry.isAutomated(id),
     configProblems: () => config.problems,
   });
-  const ports = createStepPorts(root ?? '', () => config.current, () => config.world, () => repo.actor());
+  // The editor's GitHub session, asked silently: a Codespace has one; elsewhere GITHUB_TOKEN or gh follow.
+  const githubSession = async () => (await vscode.authentication.getSession('github', ['repo'], { silent: true }))?.accessToken;
+  const ports = createStepPorts(root ?? '', () => config.current, () => config.world, () => repo.actor(), githubSession);
   const runner = new StepRunner(service, registry, ports, root ? new FileRunLocks(root) : noWorkspaceLocks, 'editor');
   const session = new ReleaseSession(service, log, () => config.problems);
   const tree = new ReleaseTreeProvider(session);

@@ -2,6 +2,7 @@
 import { brand, hasBrand } from './core/errors.js';
 import type { JournalEvent, JournalWarning } from './core/journal/types.js';
 import type { RunOwner } from './core/run-owner.js';
+import type { GitHub, RepoRef } from './ports-github.js';
 
 export interface JournalRead {
   readonly events: JournalEvent[];
@@ -96,6 +97,8 @@ export interface Git {
   /** The commit a ref names, or undefined when it does not exist. */
   revParse(cwd: string, ref: string): Promise<string | undefined>;
   localBranchExists(cwd: string, branch: string): Promise<boolean>;
+  /** `git remote get-url <remote>`, or undefined when there is no such remote. */
+  remoteUrl(cwd: string, remote: string): Promise<string | undefined>;
   /** Whether the remote-tracking branch `<remote>/<branch>` exists (as of the last fetch). */
   remoteBranchExists(cwd: string, remote: string, branch: string): Promise<boolean>;
   /** `git merge-base --is-ancestor`. */
@@ -408,6 +411,12 @@ export interface UpgradePorts extends Phase1Ports {
   readonly http: HttpProbe;
   /** `Name <email>` of the person running the step (git config). */
   actor(): Promise<string>;
+  /** GitHub, loaded on first use; `onWait` hears of every rate-limit or retry wait. */
+  github(onWait?: (line: string) => void): Promise<GitHub>;
+  /** The lendos repository (from the workspace's `origin` remote) and lendos-eks-workloads (same owner, configured name). */
+  repositories(): Promise<{ readonly lendos: RepoRef; readonly workloads: RepoRef }>;
   /** Records (part of) an environment's identity in `.lendos/config.yaml`; answers the file's path. */
   recordIdentity(environment: EnvironmentName, identity: Partial<EnvironmentIdentity>): Promise<string>;
 }
+
+export * from './ports-github.js';

@@ -142,7 +142,7 @@ export interface WorldDescription {
     credentialsFile: string;
     credentials: AwsCredentials;
   };
-  github: { apiUrl: string; token: string; owner: string };
+  github: { apiUrl: string; token: string; owner: string; /** Logins whose review counts as product's (the world's approver). */ productApprovers: string[] };
   /** Each environment's frontend URLs (lendos-portal, then signing-portal): 200 while the portal has a ready pod, else 503. */
   urls: Record<ClusterName, string[]>;
   /**

@@ -6,6 +6,7 @@ import { createClock } from './clock.js';
 import type { AwsCredentials, ClusterName, EcrRegistry, Scenario, SeedSecret, WorldClock, WorldDescription } from './contracts.js';
 import { startFrontends, type FrontendServer } from './frontends.js';
 import { cloneWorkspace, createRemotes, readValuesTags, type Remotes } from './git/index.js';
+import { PEOPLE } from './git/identities.js';
 import { startGitHubServer, type RunningGitHubServer } from './github/index.js';
 import { Resources, startKubeCluster, writeKubeconfig, type KubeCluster } from './kube/index.js';
 import { followUpgrades, PQS_CONNECTION_SECRET, pqsUnavailable, startPqs, type PqsServer } from './pqs/index.js';
@@ -229,7 +230,7 @@ async function describe(scenario: Scenario, dir: string, secrets: Secrets, parts
       credentialsFile: awsFiles.credentialsFile,
       credentials: secrets.aws,
     },
-    github: { apiUrl: parts.github.url, token: secrets.github, owner: GITHUB_OWNER },
+    github: { apiUrl: parts.github.url, token: secrets.github, owner: GITHUB_OWNER, productApprovers: [PEOPLE.luis.login] },
     urls: { staging: [...parts.frontends.urls.staging], production: [...parts.frontends.urls.production] },
     identities,
     ...(parts.pqs ? { pqs: { staging: { url: parts.pqs.urls.staging }, production: { url: parts.pqs.urls.production } } } : {}),

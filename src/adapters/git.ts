@@ -149,6 +149,11 @@ export class GitCli implements Git {
     return result.exitCode === 0 ? result.stdout.trim() : undefined;
   }
 
+  async remoteUrl(cwd: string, remote: string): Promise<string | undefined> {
+    const result = await gitResult(cwd, ['remote', 'get-url', remote]);
+    return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
+  }
+
   async localBranchExists(cwd: string, branch: string): Promise<boolean> {
     return (await this.revParse(cwd, `refs/heads/${branch}`)) !== undefined;
   }

@@ -3,6 +3,7 @@
  * on the world's lendos clone, with the real adapters (RDS, STS, ECR, PQS, Kubernetes) pointed at the world.
  */
 import { DescribeDBClusterSnapshotsCommand, RDSClient, type DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { githubPorts } from './github-ports.js';
 import { recordIdentity } from '../../src/adapters/config-file.js';
 import { withRehearsal } from '../../src/core/config/environment.js';
 import { FileRunLocks } from '../../src/adapters/run-locks.js';
@@ -117,6 +118,7 @@ export class UpgradeAwsWorld {
       http: new FetchHttpProbe(),
       actor: async () => ACTOR,
       recordIdentity: (environment, identity) => recordIdentity(root, environment, identity as Record<string, string>),
+      ...githubPorts(root, () => this.config, d),
     };
   }
 

@@ -4,6 +4,7 @@
  * run-upgrade.sh run asynchronously, and a release whose earlier steps are marked done.
  */
 import http from 'node:http';
+import { githubPorts } from './github-ports.js';
 import { recordIdentity } from '../../src/adapters/config-file.js';
 import { environmentAwsOptions, lazyAwsIdentity, lazyRds } from '../../src/adapters/aws/lazy.js';
 import { withRehearsal } from '../../src/core/config/environment.js';
@@ -118,6 +119,7 @@ export class KubeProcedureWorld {
       http: fetchProbe,
       actor: async () => 'Ada Release <ada@example.com>',
       recordIdentity: (environment, identity) => recordIdentity(world.description.workspace.lendos, environment, identity as Record<string, string>),
+      ...githubPorts(world.description.workspace.lendos, () => this.config, world.description),
     };
     this.restart();
   }

@@ -1,4 +1,4 @@
-import { SERVICE_NAMES, type EnvironmentConfig, type EnvironmentIdentity, type PqsConfig, type ServiceConfig } from './types.js';
+import { SERVICE_NAMES, type EnvironmentConfig, type EnvironmentIdentity, type GitHubConfig, type PqsConfig, type ServiceConfig } from './types.js';
 import { expectKeys, isRecord, type ProblemSink } from './validate.js';
 
 const ENV_KEYS = [
@@ -254,14 +254,18 @@ export function withRehearsalUrls<T extends { readonly environments: Readonly<Re
   return { ...config, environments };
 }
 
-/** What a rehearsal world tells about its environments (world.json): frontend URLs and identities. */
+/** What a rehearsal world tells about its environments (world.json): frontend URLs, identities, its GitHub. */
 export interface RehearsalFacts {
   readonly urls?: Readonly<Partial<Record<string, readonly string[]>>>;
   readonly identities?: Readonly<Partial<Record<string, { readonly account: string; readonly clusterUid: string; readonly server: string }>>>;
+  readonly github?: { readonly apiUrl: string; readonly productApprovers?: readonly string[] };
 }
 
-/** A rehearsal acts on the world's environments only: their URLs and their identities replace the configured ones. */
-export function withRehearsal<T extends { readonly environments: Readonly<Record<string, EnvironmentConfig>> }>(config: T, world: RehearsalFacts | undefined): T {
+/**
+ * A rehearsal acts on the world's environments and GitHub only: their URLs, identities, API and product approvers
+ * replace the configured ones.
+ */
+export function withRehearsal<T extends { readonly environments: Readonly<Record<string, EnvironmentConfig>>; readonly github?: GitHubConfig }>(config: T, world: RehearsalFacts | undefined): T {
   if (!world) return config;
   const withUrls = withRehearsalUrls(config, world.urls);
   const environments = Object.fromEntries(
@@ -270,5 +274,6 @@ export function withRehearsal<T extends { readonly environments: Readonly<Record
       return [name, identity ? { ...env, identity: { account: identity.account, clusterUid: identity.clusterUid, server: identity.server } } : env];
     }),
   );
-  return { ...withUrls, environments };
+  const github = world.github && config.github ? { github: { ...config.github, apiUrl: world.github.apiUrl, productApprovers: [...(world.github.productApprovers ?? config.github.productApprovers)] } } : {};
+  return { ...withUrls, environments, ...github };
 }

@@ -7,6 +7,7 @@ import {
   SERVICE_NAMES,
   type ConfigProblem,
   type EnvironmentConfig,
+  type GitHubConfig,
   type LeaseConfig,
   type LendosConfig,
   type ServiceName,
@@ -28,7 +29,7 @@ export interface ResolvedConfig {
   readonly problems: readonly ConfigProblem[];
 }
 
-const TOP_KEYS = ['environments', 'repositories', 'ecr', 'aws', 'kubeconfig', 'lease', 'validation'] as const;
+const TOP_KEYS = ['environments', 'repositories', 'ecr', 'aws', 'kubeconfig', 'lease', 'validation', 'github'] as const;
 
 export function resolveConfig(layers: readonly ConfigLayer[]): ResolvedConfig {
   let config = defaultConfig();
@@ -69,7 +70,39 @@ function applyLayer(config: LendosConfig, value: Record<string, unknown>, at: Re
     kubeconfig: readOptionalString(config.kubeconfig, value.kubeconfig, at, 'kubeconfig'),
     lease: readLease(config.lease, value.lease, at),
     validation: readValidation(config.validation, value.validation, at),
+    github: readGitHub(config.github, value.github, at),
   };
+}
+
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function readGitHub(base: GitHubConfig, value: unknown, at: Sink): GitHubConfig {
+  if (value === undefined) return base;
+  if (!isRecord(value)) {
+    at.add('github', 'must have apiUrl, productApprovers and productApproverTeam');
+    return base;
+  }
+  expectKeys(at, 'github', value, ['apiUrl', 'productApprovers', 'productApproverTeam']);
+  let apiUrl = base.apiUrl;
+  if (value.apiUrl !== undefined) {
+    const valid = typeof value.apiUrl === 'string' && /^https?:\/\/[^\s/]+/.test(value.apiUrl.trim());
+    if (valid) apiUrl = (value.apiUrl as string).trim().replace(/\/+$/, '');
+    else at.add('github.apiUrl', 'must be the API URL: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise');
+  }
+  let productApprovers = base.productApprovers;
+  if (value.productApprovers !== undefined) {
+    const list = value.productApprovers;
+    if (Array.isArray(list) && list.every((l) => typeof l === 'string' && LOGIN.test(l))) productApprovers = list as string[];
+    else at.add('github.productApprovers', 'must be a list of GitHub logins, e.g. [luis-product]');
+  }
+  let productApproverTeam = base.productApproverTeam;
+  if (value.productApproverTeam !== undefined) {
+    if (value.productApproverTeam === null) productApproverTeam = null;
+    else if (typeof value.productApproverTeam === 'string' && TEAM.test(value.productApproverTeam.trim())) productApproverTeam = value.productApproverTeam.trim();
+    else at.add('github.productApproverTeam', 'must be ORG/TEAM-SLUG (e.g. rplendos/product), or null');
+  }
+  return { apiUrl, productApprovers, productApproverTeam };
 }
 
 function readStrings<T extends object>(base: T, value: unknown, at: ReturnType<Problems['at']>, path: string): T {

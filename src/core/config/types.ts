@@ -95,6 +95,16 @@ export interface EcrConfig {
   readonly serviceRepositories: Readonly<Record<string, string>>;
 }
 
+/** GitHub for Phase 2 and 3: where its API is and who approves a release for product. */
+export interface GitHubConfig {
+  /** `https://api.github.com`, or a GitHub Enterprise `https://host/api/v3`. */
+  readonly apiUrl: string;
+  /** Logins whose approval (a review, or a `/approve staging|production` comment) counts as product's. */
+  readonly productApprovers: readonly string[];
+  /** `org/team` whose members approve for product, besides `productApprovers`; null for none. */
+  readonly productApproverTeam: string | null;
+}
+
 export interface LendosConfig {
   readonly environments: Readonly<Record<EnvironmentName, EnvironmentConfig>>;
   readonly repositories: RepositoriesConfig;
@@ -103,6 +113,7 @@ export interface LendosConfig {
   readonly kubeconfig: string | null;
   readonly lease: LeaseConfig;
   readonly validation: ValidationConfig;
+  readonly github: GitHubConfig;
 }
 
 /** A problem found while reading configuration: where, and what to do. */
