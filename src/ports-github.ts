@@ -14,6 +14,8 @@ export interface PullInfo {
   readonly merged: boolean;
   /** The merge commit, once merged. */
   readonly mergeSha?: string;
+  /** When it was merged (ISO 8601), once merged. */
+  readonly mergedAt?: string;
   readonly head: string;
   readonly headSha: string;
   readonly base: string;
@@ -103,4 +105,11 @@ export interface GitHub {
   /** Members of an organisation team (for product approvers given as a team). */
   teamMembers(org: string, team: string): Promise<string[]>;
   deleteBranch(repo: RepoRef, branch: string): Promise<void>;
+  /** Creates `branch` at the tip of branch `from`; an existing branch is left as it is. Answers its tip. */
+  createBranch(repo: RepoRef, branch: string, from: string): Promise<{ sha: string; created: boolean }>;
+  /**
+   * Commits `content` as `path` on `branch` (the Contents API: a new file, or a replacement of the file there);
+   * content equal to what is there commits nothing. Answers the branch's tip after it.
+   */
+  createOrUpdateFile(repo: RepoRef, file: { branch: string; path: string; content: string; message: string }): Promise<{ commit: string; changed: boolean }>;
 }

@@ -1,5 +1,6 @@
 import { DOCS, HttpError, created, fields, noContent, notFound, ok, paginate, stringField, type ApiRequest } from './http.js';
 import type { Router } from './router.js';
+import { putContentsRoute } from './routes-contents.js';
 import { authenticatedUserJson, branchSummaryJson, commitJson, refJson, repoJson, type Site } from './shapes.js';
 import type { GitHubState, RepoContext } from './state.js';
 
@@ -175,5 +176,6 @@ export function addRepoRoutes(router: Router, state: GitHubState): void {
     })
     .add('GET', `${R}/compare/*basehead`, (req) => compare(state, req))
     .add('GET', `${R}/contents`, (req) => contents(state, req))
-    .add('GET', `${R}/contents/*path`, (req) => contents(state, req));
+    .add('GET', `${R}/contents/*path`, (req) => contents(state, req))
+    .add('PUT', `${R}/contents/*path`, putContentsRoute(state));
 }

@@ -20,6 +20,7 @@ function pullOf(pull: Pull | ListedPull): PullInfo {
     state: pull.state === 'closed' ? 'closed' : 'open',
     merged: Boolean(full.merged ?? pull.merged_at),
     ...(pull.merge_commit_sha && (full.merged ?? pull.merged_at) ? { mergeSha: pull.merge_commit_sha } : {}),
+    ...(pull.merged_at ? { mergedAt: pull.merged_at } : {}),
     head: pull.head.ref,
     headSha: pull.head.sha,
     base: pull.base.ref,
@@ -205,5 +206,55 @@ export class OctokitGitHub implements GitHub {
     return this.call(`delete branch ${branch} of ${repo.owner}/${repo.name}`, repo, async () => {
       await this.octokit.rest.git.deleteRef({ ...at(repo), ref: `heads/${branch}` });
     });
+  }
+
+  createBranch(repo: RepoRef, branch: string, from: string): Promise<{ sha: string; created: boolean }> {
+    return this.call(`create branch ${branch} from ${from} in ${repo.owner}/${repo.name}`, repo, async () => {
+      const existing = await this.branchTip(repo, branch);
+      if (existing) return { sha: existing, created: false };
+      const base = await this.branchTip(repo, from);
+      if (!base) throw new UserError(`${repo.owner}/${repo.name} has no branch ${from} to create ${branch} from.`, 'missing-branch');
+      await this.octokit.rest.git.createRef({ ...at(repo), ref: `refs/heads/${branch}`, sha: base });
+      return { sha: base, created: true };
+    });
+  }
+
+  createOrUpdateFile(repo: RepoRef, file: { branch: string; path: string; content: string; message: string }): Promise<{ commit: string; changed: boolean }> {
+    return this.call(`commit ${file.path} to ${file.branch} in ${repo.owner}/${repo.name}`, repo, async () => {
+      const current = await this.fileBlob(repo, file.branch, file.path);
+      if (current && Buffer.from(current.content, 'base64').toString('utf8') === file.content) {
+        return { commit: (await this.branchTip(repo, file.branch)) ?? '', changed: false };
+      }
+      const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
+        ...at(repo),
+        path: file.path,
+        branch: file.branch,
+        message: file.message,
+        content: Buffer.from(file.content, 'utf8').toString('base64'),
+        ...(current ? { sha: current.sha } : {}),
+      });
+      return { commit: data.commit.sha ?? '', changed: true };
+    });
+  }
+
+  /** A branch's tip, or undefined when there is no such branch. */
+  private async branchTip(repo: RepoRef, branch: string): Promise<string | undefined> {
+    try {
+      return (await this.octokit.rest.git.getRef({ ...at(repo), ref: `heads/${branch}` })).data.object.sha;
+    } catch (error) {
+      if (status(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** A file's blob SHA and content (base64) on a branch, or undefined when it is not there. */
+  private async fileBlob(repo: RepoRef, ref: string, path: string): Promise<{ sha: string; content: string } | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.getContent({ ...at(repo), path, ref });
+      return Array.isArray(data) || data.type !== 'file' || !('content' in data) ? undefined : { sha: data.sha, content: data.content };
+    } catch (error) {
+      if (status(error) === 404) return undefined;
+      throw error;
+    }
   }
 }
