@@ -7,6 +7,8 @@ export const AUTOMATED_STEPS: readonly (string | RegExp)[] = [
   'prep.bump-version',
   'prep.upgrade-branch',
   'prep.upgrade-images',
+  'staging.preflight',
+  'staging.merge-to-main',
   /^(staging|production)\.upgrade\.(prerequisites|scale-down|canton-restart|snapshot|run|argocd-sync|scale-up|validate)$/,
   /^(staging|production)\.upgrade\.stage\.[a-z-]+$/,
 ];

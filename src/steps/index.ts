@@ -1,6 +1,7 @@
 /** The step executors, by phase; a step without one stays manual (guidance + Mark done). */
 import type { StepExecutor } from '../engine/step-types.js';
 import type { Phase1Ports, UpgradePorts } from '../ports.js';
+import { releasePullExecutors } from './github/index.js';
 import { cutReleaseBranch } from './release-branch.js';
 import { createUpgradeBranch } from './upgrade-branch.js';
 import { buildUpgradeImages } from './upgrade-images.js';
@@ -17,5 +18,8 @@ export const phase1Executors: readonly StepExecutor<Phase1Ports>[] = [
 /** Every executor: Phase 1 and the Section 3 procedure in both environments. */
 export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts>[]> {
   const [{ upgradeKubeExecutors }, { upgradeAwsExecutors }] = await Promise.all([import('./upgrade/index.js'), import('./upgrade/aws.js')]);
-  return [...(phase1Executors as readonly StepExecutor<UpgradePorts>[]), ...upgradeAwsExecutors, ...upgradeKubeExecutors];
+  return [...(phase1Executors as readonly StepExecutor<UpgradePorts>[]), ...releasePullExecutors, ...upgradeAwsExecutors, ...upgradeKubeExecutors];
 }
+
+/** Preflight outside a step run (`lendos preflight`) and the preflight workflow's PR (LendOS: Add Preflight Workflow). */
+export * as preflight from './github/index.js';

@@ -178,9 +178,9 @@ const usage: BadInput[] = [
   {
     theme: 'usage',
     name: 'a manual step to run',
-    argv: ['run', 'staging.preflight', '--yes'],
+    argv: ['run', 'dev.verify', '--yes'],
     exit: 1,
-    output: [/Run preflight checks is a manual step: do it as its guidance says, then mark it done/],
+    output: [/Verify the deployment is a manual step: do it as its guidance says, then mark it done/],
   },
   {
     theme: 'usage',

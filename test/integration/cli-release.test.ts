@@ -84,10 +84,12 @@ describe('lendos: a whole release from the terminal', () => {
       'prep.upgrade-images',
       'staging.upgrade.scale-down',
       'production.upgrade.stage.upload-dars',
+      'staging.preflight',
+      'staging.merge-to-main',
     ]) {
       assert.equal(kinds.get(id), 'automated', id);
     }
-    assert.equal(kinds.get('staging.preflight'), 'manual');
+    assert.equal(kinds.get('dev.verify'), 'manual');
     assert.equal(kinds.get('staging.smoke-approval'), 'approval');
     const text = await lendos('plan', '--release', V);
     assert.match(text.out, /1\.1 +Cut release branch {2}\[prep\.cut-release-branch\] \(automated\)/);
@@ -111,9 +113,9 @@ describe('lendos: a whole release from the terminal', () => {
     const automated = await lendos('done', 'prep.cut-release-branch');
     assert.equal(automated.code, 1);
     assert.match(automated.err, /is automated: run it \(lendos run prep\.cut-release-branch/);
-    const blocked = await lendos('done', 'staging.preflight');
+    const blocked = await lendos('done', 'dev.verify');
     assert.equal(blocked.code, 1);
-    assert.match(blocked.err, /depends on steps that are not done: prep\.upgrade-images.*pass --force/);
+    assert.match(blocked.err, /depends on steps that are not done: dev\.sync-apps.*pass --force/);
     assert.deepEqual(readFileSync(journal()), before, 'nothing was recorded');
 
     const approved = await lendos('done', 'staging.smoke-approval', '--force', '--note', 'Luis, REL-123');

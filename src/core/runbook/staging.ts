@@ -27,12 +27,12 @@ function preflight(): StepDef {
     section: '2.1',
     anchor: '2.1 Run Preflight Checks',
     guidance: paragraph(
-      'Preflight checks the release branch before it goes to main: VERSION matches the branch, no generated code is committed, the milestone has no open issues, and Product has approved the PR.',
-      '`lendos preflight` runs the local checks; `--pr` adds the milestone and approval checks against the release PR opened in 2.2.',
-      'GitHub Actions runs the same checks on release PRs to main, and they must pass before the merge.',
+      'Preflight checks the release PR `release/<version>` → `main` before it merges: VERSION on the PR head is the release version, nothing is committed under the DAML upgrade\'s `Generated` folder, the milestone named by the version has no open issues, and a product approver has approved the PR.',
+      'Run Step adopts the open release PR — or, once you confirm, opens it (2.2) — runs the four checks at once on its head and records each with its evidence; it fails, listing each failing check with what to do, unless all pass.',
+      '`lendos preflight --pr N` runs the same checks from a terminal or GitHub Actions (LendOS: Add Preflight Workflow proposes the workflow); `lendos preflight` alone checks VERSION and generated code on the local release branch.',
     ),
     commands: ['lendos preflight', 'lendos preflight --pr <PR_NUMBER>'],
-    success: 'Every preflight check passes, locally and on the release PR.',
+    success: 'All four preflight checks pass on the release PR\'s head, recorded with the PR and its head SHA.',
     dependsOn: ['prep.upgrade-images'],
   });
 }
@@ -48,15 +48,15 @@ function mergeToMain(context: RunbookContext): StepDef {
     section: '2.2',
     anchor: '2.2 Merge Release Branch to Main',
     guidance: paragraph(
-      `Open the PR \`${release}\` → \`main\` titled "${releasePrTitle(context.version)}" and merge it with a merge commit once it is approved and preflight passes.`,
-      'The merge makes GitHub Actions build every changed service and push the images to ECR under new semver tags from `codacy/git-version`.',
-      'These artifacts are rebuilt on main, not promoted from the tested branch, so make sure the builds succeed before going on.',
+      `Run Step adopts the open PR \`${release}\` → \`main\` — or, once you confirm, opens it titled "${releasePrTitle(context.version)}" with the milestone's closed issues — and shows its reviews and whether GitHub can merge it.`,
+      'When the PR\'s head moved since preflight, preflight runs again on the new head and must pass; then, once you confirm, the PR is merged with a merge commit at that head (a head that moves meanwhile is refused). A conflict with main stops before anything is merged, with how to resolve it.',
+      'The merge makes GitHub Actions build every changed service and push the images to ECR under new semver tags from `codacy/git-version`. These artifacts are rebuilt on main, not promoted from the tested branch, so make sure the builds succeed before going on.',
     ),
     commands: [
       `gh pr create --base main --head ${release} --title "${releasePrTitle(context.version)}" --body "Release ${version} - includes [list key features/fixes]"`,
       `gh pr merge ${release} --merge`,
     ],
-    success: 'The release PR is merged into main and the main build has started.',
+    success: 'The release PR is merged into main with a merge commit (its SHA and time recorded) and the main build has started.',
     dependsOn: ['staging.preflight'],
   });
 }

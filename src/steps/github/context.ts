@@ -31,7 +31,7 @@ export interface Approvers {
 }
 
 /** Product's approvers: the configured logins, and the members of the configured team. */
-export async function productApprovers(ctx: GitHubStepContext, gh: GitHub): Promise<Approvers> {
+export async function productApprovers(ctx: Pick<GitHubStepContext, 'config'>, gh: GitHub): Promise<Approvers> {
   const { productApprovers: logins, productApproverTeam: team } = ctx.config.github;
   const members = team ? await gh.teamMembers(...(team.split('/') as [string, string])) : [];
   const all = new Set([...logins, ...members]);

@@ -71,8 +71,9 @@ describe('Release tree (foundation)', function () {
     assert.match(String(first.label), /1\.1 Cut release branch/);
     assert.ok(first.tooltip instanceof vscode.MarkdownString && first.tooltip.value.length > 50);
     assert.match(String(first.contextValue), /\bautomated\b.*\bcanRun\b/);
-    const preflight = stepItem(nodes, 'staging.preflight')!;
-    assert.match(String(preflight.contextValue), /\bmanual\b.*\bcanMarkDone\b/);
+    assert.match(String(stepItem(nodes, 'staging.preflight')!.contextValue), /\bautomated\b/);
+    const manual = stepItem(nodes, 'dev.verify')!;
+    assert.match(String(manual.contextValue), /\bmanual\b.*\bcanMarkDone\b/);
     assert.equal(nodes.filter((n) => n.node.kind === 'phase').length, view.runbook.phases.length);
   });
 
@@ -81,15 +82,15 @@ describe('Release tree (foundation)', function () {
     const lendos = await api();
     const automated = (await vscode.commands.executeCommand('lendos.markStepDone', 'prep.cut-release-branch')) as Result;
     assert.match(automated.message ?? '', /is automated: run it/);
-    const blocked = (await vscode.commands.executeCommand('lendos.markStepDone', 'staging.preflight')) as Result;
+    const blocked = (await vscode.commands.executeCommand('lendos.markStepDone', 'dev.verify')) as Result;
     assert.match(blocked.message ?? '', /depends on steps that are not done/);
-    const done = (await vscode.commands.executeCommand('lendos.markStepDone', 'staging.preflight', { force: true, note: 'ran lendos preflight by hand' })) as Result;
+    const done = (await vscode.commands.executeCommand('lendos.markStepDone', 'dev.verify', { force: true, note: 'verified by hand' })) as Result;
     assert.equal(done.ok, true, done.message);
     const skipRequired = (await vscode.commands.executeCommand('lendos.skipStep', 'prep.bump-version')) as Result;
     assert.match(skipRequired.message ?? '', /cannot be skipped/);
-    await waitFor(() => lendos.session.view?.plan.find((p) => p.step.id === 'staging.preflight')?.status === 'succeeded', 10_000, 'the step to show done');
+    await waitFor(() => lendos.session.view?.plan.find((p) => p.step.id === 'dev.verify')?.status === 'succeeded', 10_000, 'the step to show done');
     const nodes = await walk(lendos);
-    assert.match(String(stepItem(nodes, 'staging.preflight')?.description), /^done.*by hand/);
+    assert.match(String(stepItem(nodes, 'dev.verify')?.description), /^done.*by hand/);
     await vscode.commands.executeCommand('workbench.view.extension.lendos');
     await screenshot('release-view');
   });
@@ -119,8 +120,8 @@ describe('Release tree (foundation)', function () {
     await waitFor(() => lendos.session.view !== undefined, 15_000, 'the restored release');
     const view = lendos.session.view!;
     assert.equal(view.version, VERSION);
-    assert.equal(view.plan.find((p) => p.step.id === 'staging.preflight')?.status, 'succeeded');
-    assert.equal(view.plan.find((p) => p.step.id === 'staging.preflight')?.state.evidence.note, 'ran lendos preflight by hand');
+    assert.equal(view.plan.find((p) => p.step.id === 'dev.verify')?.status, 'succeeded');
+    assert.equal(view.plan.find((p) => p.step.id === 'dev.verify')?.state.evidence.note, 'verified by hand');
     assert.equal(view.plan.find((p) => p.step.id === 'prep.cut-release-branch')?.status, 'succeeded');
     assert.equal(view.plan.find((p) => p.step.id === 'prep.bump-version')?.status, 'succeeded');
     assert.equal(view.plan.find((p) => p.step.id === 'prep.upgrade-branch')?.status, 'ready');

@@ -19,10 +19,13 @@ describe('DAML upgrade in staging (rehearsal world)', function () {
     const status = (id: string) => lendos.session.view?.plan.find((p) => p.step.id === id);
     await waitFor(() => status('prep.upgrade-images')?.status === 'succeeded', 20_000, 'Phase 1 done');
     updateValuesTags('staging');
-    for (const id of ['staging.merge-to-main', 'staging.identify-tags', 'staging.values-tags']) {
-      const done = (await vscode.commands.executeCommand('lendos.markStepDone', id, { force: true, note: 'rehearsal' })) as Result;
-      assert.equal(done.ok, true, `${id}: ${done.message}`);
+    // Phase 2's first steps are recorded as done by hand, as `lendos done --force` records them: the editor's Mark Step
+    // Done refuses automated steps (2.1 and 2.2 are), and this suite is about the upgrade.
+    const version = lendos.session.view!.version;
+    for (const id of ['staging.preflight', 'staging.merge-to-main', 'staging.identify-tags', 'staging.values-tags']) {
+      if (status(id)?.status !== 'succeeded') await lendos.session.service.markDone(version, id, { force: true, note: 'rehearsal' });
     }
+    await lendos.session.refresh();
     const run = async (id: string) => {
       const result = (await vscode.commands.executeCommand('lendos.runStep', id, { yes: true })) as Result;
       await lendos.session.refresh();
