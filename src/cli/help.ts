@@ -11,6 +11,7 @@ Commands:
   done     Mark a step done that was done by hand (lendos done staging.preflight --note "…")
   skip     Skip an optional step, saying why (lendos skip staging.upgrade.canton-restart --reason "…")
   reset    Set a step back to pending; its history stays in the journal
+  preflight Run the preflight checks of 2.1 (lendos preflight --pr 5830); no release needs to be started
   rehearse Start the rehearsal world alone (lendos rehearse --headless)
 
 Options for every command:
@@ -55,6 +56,19 @@ Records that a manual or approval step was done by hand (the editor's Mark Done)
 
 Skips an optional step (see "lendos plan": optional), recording why. Required steps cannot be skipped.
   --reason TEXT   why it is skipped (required), e.g. --reason "GC pressure is normal"`,
+  preflight: `Usage: lendos preflight [--pr N] [--json] [--release YYYY.R.H] [--workspace DIR] [--world FILE]
+
+Runs the preflight checks of runbook 2.1 (what GitHub Actions runs on a release PR): read-only, no release needs to be
+started, nothing is journalled.
+  --pr N        check the release PR N (release/<version> → main) on GitHub: VERSION on its head is the release's, no
+                generated code under services/portal-daml-upgrade/src/main/daml/Generated, the milestone named by the
+                version has no open issues, a product approver (github.productApprovers) approved it.
+                Without --pr: VERSION and generated code on the local release branch; the other two are skipped.
+  --release V   the release version; default: the PR's head branch release/<version>, else the current branch,
+                else VERSION
+  --json        print {version, pr, url, headSha, checks[{check, status, detail, fix, evidence}], passed}
+GitHub: GITHUB_TOKEN (or GH_TOKEN, or gh auth token); GITHUB_API_URL, as GitHub Actions sets it, names the API.
+Exit code 0 when no check fails, 1 when one fails (or the PR cannot be read), 2 for usage errors.`,
   reset: `Usage: lendos reset <step-id> [--release YYYY.R.H] [--workspace DIR]
 
 Sets a step back to pending (to run or mark it again). Its history stays in the journal; a running step cannot be

@@ -6,6 +6,7 @@ import { planCommand, statusCommand } from './commands.js';
 import { createContext, type CliContext } from './context.js';
 import { HELP } from './help.js';
 import { processOutput, type Output } from './output.js';
+import { preflightCommand } from './preflight.js';
 import { doneCommand, resetCommand, skipCommand, startCommand } from './record.js';
 import { rehearseCommand } from './rehearse.js';
 import { runCommand } from './run.js';
@@ -81,6 +82,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         release: release(args),
         reason: stringOption(args, 'reason') ?? '',
       }),
+  },
+  preflight: {
+    flags: ['json'],
+    values: ['pr', 'release'],
+    run: (ctx, out, args) => preflightCommand(ctx, out, { pr: stringOption(args, 'pr'), json: args.options.has('json'), release: release(args) }),
   },
   reset: {
     values: ['release'],
