@@ -79,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     createStatusBar(session, () => config.worldFile),
     stages,
     terminals,
-    ...registerCommands({ session, runner, terminals, reveal, context, stages, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root) }),
+    ...registerCommands({ session, runner, terminals, reveal, context, stages, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root), github: async () => ({ gh: await ports.github(), lendos: (await ports.repositories()).lendos }) }),
   );
   // Watching files and reading settings and journals is not activation's work: it starts right after, and the
   // tree fills in when it is done.

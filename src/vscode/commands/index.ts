@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { StepRunner } from '../../engine/step-runner.js';
 import type { ReleaseSession } from '../session.js';
+import { addPreflightWorkflow, runPreflight, type GitHubAccess } from './preflight.js';
 import { runStep, runUpgradeStage, showStageLog } from './run.js';
 import type { StageChannels } from '../stage-logs.js';
 import type { StepTerminals } from '../step-terminal.js';
@@ -19,6 +20,8 @@ export interface CommandDeps {
   readonly stages: StageChannels;
   readonly journalPath: (version: string) => string;
   readonly runbookPath: () => string;
+  /** GitHub and the lendos repository, for commands that act on GitHub outside a step. */
+  readonly github: () => Promise<GitHubAccess>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,6 +40,8 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.runStep': runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode),
     'lendos.runUpgradeStage': runUpgradeStage(session, runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode)),
     'lendos.showStageLog': showStageLog(session, deps.stages),
+    'lendos.runPreflight': runPreflight(runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode)),
+    'lendos.addPreflightWorkflow': addPreflightWorkflow(deps.github, deps.context.extensionMode),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),
   };

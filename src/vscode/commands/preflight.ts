@@ -1,0 +1,67 @@
+/**
+ * LendOS: Run Preflight (the 2.1 step through the runner, its checks in the step's terminal) and LendOS: Add Preflight
+ * Workflow (shows the GitHub Actions workflow, then — once confirmed — opens the PR adding it to lendos).
+ */
+import * as vscode from 'vscode';
+import { neutralise } from '../../core/text.js';
+import { answersFrom, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
+import type { GitHub, RepoRef } from '../../ports.js';
+import { vscodePrompt } from '../prompt.js';
+import { report, type CommandResult } from './shared.js';
+
+const PREFLIGHT_STEP = 'staging.preflight';
+
+/** `run`: the Run Step command; its answers are honoured for the test harness only, as Run Step's are. */
+export function runPreflight(
+  run: (stepId: string, answers?: ScriptedAnswers) => Promise<CommandResult<string | undefined>>,
+) {
+  return (answers?: ScriptedAnswers) => run(PREFLIGHT_STEP, answers);
+}
+
+export interface GitHubAccess {
+  readonly gh: GitHub;
+  readonly lendos: RepoRef;
+}
+
+export function addPreflightWorkflow(github: () => Promise<GitHubAccess>, mode: vscode.ExtensionMode) {
+  return (answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> =>
+    report(async () => {
+      const { preflight } = await import('../../steps/index.js');
+      const document = await vscode.workspace.openTextDocument({
+        language: 'yaml',
+        content: preflight.PREFLIGHT_WORKFLOW,
+      });
+      await vscode.window.showTextDocument(document, { preview: true });
+      const { gh, lendos } = await github();
+      const where = `${lendos.owner}/${lendos.name}`;
+      const question =
+        `Open a PR in ${where} adding ${preflight.PREFLIGHT_WORKFLOW_PATH} (branch ${preflight.PREFLIGHT_WORKFLOW_BRANCH} → develop)? ` +
+        'GitHub Actions then runs lendos preflight --pr N on every release PR to main.';
+      const scripted = answersFrom(answers, mode === vscode.ExtensionMode.Test, {
+        warn: (line) => void vscode.window.showWarningMessage(line),
+      });
+      const detail =
+        'Set the repository variable LENDOS_CLI_PACKAGE before merging it: the comments at the top of the workflow say how.';
+      const confirmed = scripted ? scripted.yes : await vscodePrompt.confirm(question, 'Open PR', detail);
+      if (!confirmed) return undefined;
+      const proposal = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `LendOS: proposing the preflight workflow to ${where}`,
+        },
+        () => preflight.proposePreflightWorkflow(gh, lendos),
+      );
+      if (proposal.kind === 'up-to-date') {
+        void vscode.window.showInformationMessage(
+          `${where}'s ${proposal.branch} already has ${preflight.PREFLIGHT_WORKFLOW_PATH} as LendOS proposes it.`,
+        );
+        return proposal.branch;
+      }
+      const { pull } = proposal;
+      const said = `${proposal.created ? 'Opened' : 'Updated the open'} PR #${pull.number} adding the preflight workflow: ${pull.url}`;
+      void vscode.window
+        .showInformationMessage(neutralise(said), 'Open on GitHub')
+        .then((action) => action && vscode.env.openExternal(vscode.Uri.parse(pull.url)));
+      return pull.url;
+    });
+}

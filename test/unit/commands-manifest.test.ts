@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * package.json's commands and the command table of src/vscode/commands/index.ts agree (the table imports vscode, so it
+ * is read as text here; the e2e suite checks the same in a running editor).
+ */
+describe('commands: package.json and the registered table', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    contributes: { commands: { command: string; category?: string }[] };
+    activationEvents: string[];
+  };
+  const table = readFileSync(path.join(root, 'src', 'vscode', 'commands', 'index.ts'), 'utf8');
+  const registered = [...table.matchAll(/^\s*'(lendos\.[A-Za-z]+)':/gm)].map((m) => m[1]).sort();
+
+  it('every contributed command is registered, and every registered one contributed, in category LendOS', () => {
+    const declared = manifest.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(registered, declared);
+    for (const c of manifest.contributes.commands) assert.equal(c.category, 'LendOS', c.command);
+  });
+
+  it('the preflight commands are there', () => {
+    assert.ok(registered.includes('lendos.runPreflight'));
+    assert.ok(registered.includes('lendos.addPreflightWorkflow'));
+  });
+});
