@@ -2,7 +2,7 @@
 // (code-server), against a baseline extension that does nothing, activated in the same run; then the upgrade
 // procedure's budgets, each a program under bench/ run as a child process that prints one JSON result line (log
 // streaming, event → tree, hands-off staging), each against a baseline it measures in the same process.
-// Medians, not asserts. Usage: npm run bench -- [--only bundle,activation,logs,tree,staging] [--runs N]
+// Medians, not asserts. Usage: npm run bench -- [--only bundle,activation,logs,tree,staging,preflight] [--runs N]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,10 +14,10 @@ import { createDemoWorkspace } from './lib/demo-workspace.mjs';
 import { projectRoot } from './lib/paths.mjs';
 import { run, sleep } from './lib/processes.mjs';
 
-const BUDGET = { activationMs: 50, bundleKb: 150, logLinesPerSecond: 200_000, treeMs: 100, stagingSeconds: 120 };
-const BENCHES = ['bundle', 'activation', 'logs', 'tree', 'staging'];
+const BUDGET = { activationMs: 50, bundleKb: 150, logLinesPerSecond: 200_000, treeMs: 100, stagingSeconds: 120, preflightMs: 1500 };
+const BENCHES = ['bundle', 'activation', 'logs', 'tree', 'staging', 'preflight'];
 /** Samples per bench unless --runs says otherwise: window loads for activation, child processes for the rest. */
-const DEFAULT_RUNS = { activation: 7, logs: 3, tree: 3, staging: 3 };
+const DEFAULT_RUNS = { activation: 7, logs: 3, tree: 3, staging: 3, preflight: 1 };
 const { values: options } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' } } });
 const only = options.only ? options.only.split(',').map((name) => name.trim()).filter(Boolean) : BENCHES;
 const unknown = only.filter((name) => !BENCHES.includes(name));
@@ -191,6 +191,18 @@ function treeSummary(results) {
   ];
 }
 
+function preflightSummary(results) {
+  const value = median(results.map((r) => r.value));
+  const sequential = median(results.map((r) => r.baseline.value));
+  const parts = Object.entries(results[0].details.partsMedianMs).map(([id, ms]) => `${id} ${ms}`).join(', ');
+  return [
+    `  preflight, warm, fast world: getPull + the four checks concurrently (real GitHub adapter over HTTP), median of ${results.map((r) => r.details.runs).join(' + ')} runs`,
+    `    median ${value} ms, p95 ${median(results.map((r) => r.details.p95))} ms   budget ≤ ${BUDGET.preflightMs} ms   ${verdict(value <= BUDGET.preflightMs)}`,
+    `    the four checks one after another (same process, interleaved)   median ${sequential} ms   ratio ${(value / sequential).toFixed(2)}×`,
+    `    one after another, by part (median ms): ${parts}`,
+  ];
+}
+
 function stagingSummary(results) {
   const value = median(results.map((r) => r.value));
   const world = median(results.map((r) => r.baseline.value));
@@ -238,6 +250,7 @@ if (selected('logs')) {
 }
 if (selected('tree')) await measure('tree', () => samples('tree', runsOf('tree'), []), treeSummary);
 if (selected('staging')) await measure('staging', () => samples('staging', runsOf('staging'), []), stagingSummary);
+if (selected('preflight')) await measure('preflight', () => samples('preflight', runsOf('preflight'), []), preflightSummary);
 
 console.log('\nLendOS Release benchmarks');
 for (const line of summary) console.log(line);
