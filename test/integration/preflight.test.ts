@@ -127,7 +127,7 @@ describe('2.1 preflight and the release PR on the rehearsal world', function () 
   });
 
   it('lendos preflight --pr N (built CLI, read-only) gives the same verdict: exit 0, each check ✔, --json shape', async () => {
-    const before = (await w.events(V, STEP)).length;
+    const journalled = (await w.events(V, STEP)).length;
     const text = await lendos('preflight', '--pr', String(pr));
     assert.equal(text.code, 0, text.stderr);
     assert.equal(text.stdout.match(/^✔ /gm)?.length, 4, text.stdout);
@@ -144,7 +144,7 @@ describe('2.1 preflight and the release PR on the rehearsal world', function () 
       'milestone',
       'approval',
     ]);
-    assert.equal((await w.events(V, STEP)).length, before, 'lendos preflight journals nothing');
+    assert.equal((await w.events(V, STEP)).length, journalled, 'lendos preflight journals nothing');
   });
 
   it('lendos preflight without --pr checks the local release branch and skips the PR checks, saying why', async () => {
