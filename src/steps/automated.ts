@@ -9,4 +9,6 @@ export const AUTOMATED_STEPS: readonly (string | RegExp)[] = [
   'prep.upgrade-images',
   /^(staging|production)\.upgrade\.(prerequisites|scale-down|canton-restart|snapshot|run|argocd-sync|scale-up|validate)$/,
   /^(staging|production)\.upgrade\.stage\.[a-z-]+$/,
+  'staging.smoke-approval',
+  'production.smoke-test',
 ];
