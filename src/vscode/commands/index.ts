@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { StepRunner } from '../../engine/step-runner.js';
 import type { ReleaseSession } from '../session.js';
 import { runStep, runUpgradeStage, showStageLog } from './run.js';
+import { checkApproval } from './approval.js';
 import type { StageChannels } from '../stage-logs.js';
 import type { StepTerminals } from '../step-terminal.js';
 import { startRehearsal, stopRehearsal } from './rehearsal.js';
@@ -37,6 +38,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.runStep': runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode),
     'lendos.runUpgradeStage': runUpgradeStage(session, runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode)),
     'lendos.showStageLog': showStageLog(session, deps.stages),
+    'lendos.checkApproval': checkApproval(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),
   };
