@@ -11,4 +11,5 @@ export const AUTOMATED_STEPS: readonly (string | RegExp)[] = [
   /^(staging|production)\.upgrade\.stage\.[a-z-]+$/,
   'staging.smoke-approval',
   'production.smoke-test',
+  'production.gitflow',
 ];

@@ -2,7 +2,9 @@
 import type { StepExecutor } from '../../engine/step-types.js';
 import type { UpgradePorts } from '../../ports.js';
 import { productApproval } from './approval.js';
+import { completeGitflow } from './gitflow.js';
 
 export const approvalAndGitflowExecutors: readonly StepExecutor<UpgradePorts>[] = [
   productApproval as StepExecutor<UpgradePorts>,
+  completeGitflow as StepExecutor<UpgradePorts>,
 ];
