@@ -154,4 +154,24 @@ describe('approvals: no product approval yet (pr-without-approval)', function ()
       ['luis-product', approving, 'comment'],
     );
   });
+  it('production after a staging approval marked by hand: the approver’s /approve production counts', async () => {
+    await w.service.reset(VERSION, 'staging.smoke-approval');
+    await w.markDone('staging.smoke-approval', 'Luis, REL-123');
+    await w.markDone('production.upgrade.validate');
+    const approving = await w.comment('approver', pr, '/approve production');
+    const { result, log } = await w.run('production.smoke-test', {
+      prompt: new AnsweringPrompt({ wait: 'no' }),
+    });
+    assert.equal(result.status, 'succeeded', `${result.summary}\n${log.text()}`);
+    assert.ok(
+      log.lines.includes(
+        `info: Staging was approved by hand ("Luis, REL-123"): a product approver's /approve production comment counts.`,
+      ),
+      log.text(),
+    );
+    assert.equal(
+      ((await w.evidence('production.smoke-test'))['approval'] as Record<string, string>)['where'],
+      approving,
+    );
+  });
 });

@@ -14,7 +14,9 @@ const STEP = 'production.gitflow';
 const repo = { owner: 'rplendos', repo: 'lendos' };
 
 /** A world whose release PR is merged into main (2.2's evidence journalled) and whose production smoke test is done. */
-async function releasedWorld(scenario: Parameters<typeof GitHubStepsWorld.start>[0]): Promise<{ w: GitHubStepsWorld; mergeSha: string }> {
+async function releasedWorld(
+  scenario: Parameters<typeof GitHubStepsWorld.start>[0],
+): Promise<{ w: GitHubStepsWorld; mergeSha: string }> {
   const w = await GitHubStepsWorld.start(scenario);
   w.pushRelease();
   const mergeSha = await w.mergeReleasePull(await w.openReleasePull());
@@ -36,12 +38,17 @@ describe('gitflow (3.4) on the rehearsal world (fast)', function () {
     const prompt = new AnsweringPrompt({}, [[/^Delete release\/2025\.4\.0/, false]]);
     const { result, log } = await w.run(STEP, { prompt });
     assert.equal(result.status, 'succeeded', `${result.summary}\n${log.text()}`);
-    assert.deepEqual(prompt.asked.map((q) => q.split('?')[0]), [
-      'Open the PR main → develop "Sync release 2025.4.0 to develop" and merge it with a merge commit',
-      'Delete release/2025.4.0 on GitHub (rplendos/lendos)',
-    ]);
+    assert.deepEqual(
+      prompt.asked.map((q) => q.split('?')[0]),
+      [
+        'Open the PR main → develop "Sync release 2025.4.0 to develop" and merge it with a merge commit',
+        'Delete release/2025.4.0 on GitHub (rplendos/lendos)',
+      ],
+    );
     const evidence = await w.evidence(STEP);
-    const [pull] = (await w.octokit().rest.pulls.list({ ...repo, base: 'develop', head: 'rplendos:main', state: 'closed' })).data;
+    const [pull] = (
+      await w.octokit().rest.pulls.list({ ...repo, base: 'develop', head: 'rplendos:main', state: 'closed' })
+    ).data;
     assert.equal(pull?.title, 'Sync release 2025.4.0 to develop');
     assert.equal(pull?.body, 'Syncs changes from release 2025.4.0 (now in main) back to develop');
     assert.equal(evidence['pr'], pull?.number);
@@ -49,12 +56,22 @@ describe('gitflow (3.4) on the rehearsal world (fast)', function () {
     const develop = w.remoteGit('rev-parse', 'develop');
     assert.equal(evidence['mergeSha'], develop);
     assert.equal(evidence['releaseMerge'], mergeSha);
-    assert.equal(w.remoteGit('log', '-1', '--format=%P', 'develop'), `${developBefore} ${mergeSha}`, 'a merge commit whose second parent is main');
+    assert.equal(
+      w.remoteGit('log', '-1', '--format=%P', 'develop'),
+      `${developBefore} ${mergeSha}`,
+      'a merge commit whose second parent is main',
+    );
     w.remoteGit('merge-base', '--is-ancestor', mergeSha, 'develop');
     assert.equal(evidence['releaseBranch'], 'kept');
     assert.equal(evidence['upgradeBranch'], 'kept');
-    assert.ok(w.remoteGit('branch', '--list', RELEASE).includes(RELEASE), 'the release branch is still on GitHub');
-    assert.match(result.summary, /; release\/2025\.4\.0 kept; upgrade\/2025\.4\.0 stays open \(runbook 3\.4\)$/);
+    assert.ok(
+      w.remoteGit('branch', '--list', RELEASE).includes(RELEASE),
+      'the release branch is still on GitHub',
+    );
+    assert.match(
+      result.summary,
+      /; release\/2025\.4\.0 kept; upgrade\/2025\.4\.0 stays open \(runbook 3\.4\)$/,
+    );
   });
 
   it('a rerun adopts: develop already contains the release merge', async () => {
@@ -64,7 +81,12 @@ describe('gitflow (3.4) on the rehearsal world (fast)', function () {
     assert.equal(result.status, 'succeeded', result.summary);
     assert.ok('adopted' in result && result.adopted);
     assert.deepEqual(prompt.asked, [], 'nothing asked');
-    assert.match(result.summary, new RegExp(`^develop already contains the release merge ${mergeSha.slice(0, 7)} \\(PR #\\d+ merged as [0-9a-f]{7}\\)$`));
+    assert.match(
+      result.summary,
+      new RegExp(
+        `^develop already contains the release merge ${mergeSha.slice(0, 7)} \\(PR #\\d+ merged as [0-9a-f]{7}\\)$`,
+      ),
+    );
     const evidence = await w.evidence(STEP);
     assert.equal(evidence['releaseMerge'], mergeSha);
     assert.equal(evidence['adopted'], true);
@@ -85,20 +107,47 @@ describe('gitflow (3.4): develop conflicts with main (gitflow-conflict)', functi
     const prompt = new AnsweringPrompt();
     const { result } = await w.run(STEP, { prompt });
     assert.equal(result.status, 'failed');
-    assert.match(result.summary, /^main does not merge cleanly into develop in rplendos\/lendos: VERSION conflicts\. Nothing was merged\./);
-    assert.match(result.summary, /git checkout -b sync\/2025\.4\.0 origin\/develop\n {2}git merge --no-ff origin\/main {4}# resolve VERSION/);
+    assert.match(
+      result.summary,
+      /^main does not merge cleanly into develop in rplendos\/lendos: VERSION conflicts\. Nothing was merged\./,
+    );
+    assert.match(
+      result.summary,
+      /git checkout -b sync\/2025\.4\.0 origin\/develop\n {2}git merge --no-ff origin\/main {4}# resolve VERSION/,
+    );
     assert.deepEqual(prompt.asked, [], 'nothing was asked');
     assert.deepEqual(await w.events(STEP), [], 'a refusal before the start journals nothing');
     assert.equal(w.remoteGit('rev-parse', 'develop'), developBefore);
-    assert.deepEqual((await w.octokit().rest.pulls.list({ ...repo, base: 'develop' })).data, [], 'no PR opened');
+    assert.deepEqual(
+      (await w.octokit().rest.pulls.list({ ...repo, base: 'develop' })).data,
+      [],
+      'no PR opened',
+    );
   });
 
   it('an open main → develop PR that GitHub shows dirty is named too; still nothing merged', async () => {
-    const opened = (await w.octokit().rest.pulls.create({ ...repo, base: 'develop', head: 'main', title: 'Sync release 2025.4.0 to develop' })).data;
+    const opened = (
+      await w
+        .octokit()
+        .rest.pulls.create({
+          ...repo,
+          base: 'develop',
+          head: 'main',
+          title: 'Sync release 2025.4.0 to develop',
+        })
+    ).data;
     const { result } = await w.run(STEP);
     assert.equal(result.status, 'failed');
-    assert.match(result.summary, new RegExp(`VERSION conflicts\\. PR #${opened.number} \\(https://github\\.com/rplendos/lendos/pull/${opened.number}\\) shows the conflict\\. Nothing was merged\\.`));
-    assert.equal((await w.octokit().rest.pulls.get({ ...repo, pull_number: opened.number })).data.merged, false);
+    assert.match(
+      result.summary,
+      new RegExp(
+        `VERSION conflicts\\. PR #${opened.number} \\(https://github\\.com/rplendos/lendos/pull/${opened.number}\\) shows the conflict\\. Nothing was merged\\.`,
+      ),
+    );
+    assert.equal(
+      (await w.octokit().rest.pulls.get({ ...repo, pull_number: opened.number })).data.merged,
+      false,
+    );
   });
 
   it('after the conflict is resolved on sync/2025.4.0, merges that branch; develop contains the release merge; the release branch is deleted when confirmed', async () => {
@@ -117,6 +166,10 @@ describe('gitflow (3.4): develop conflicts with main (gitflow-conflict)', functi
     w.remoteGit('merge-base', '--is-ancestor', mergeSha, 'develop');
     assert.equal(w.remoteGit('show', 'develop:VERSION'), '2025.5.0');
     assert.equal(w.remoteGit('branch', '--list', RELEASE), '', 'the release branch is gone from GitHub');
-    assert.match(result.summary, /^Merged PR #\d+ \(sync\/2025\.4\.0 → develop\) as [0-9a-f]{7}: develop contains the release merge [0-9a-f]{7}; release\/2025\.4\.0 deleted;/);
+    assert.match(
+      result.summary,
+      /^Merged PR #\d+ \(sync\/2025\.4\.0 → develop\) as [0-9a-f]{7}: develop contains the release merge [0-9a-f]{7}; release\/2025\.4\.0 deleted;/,
+    );
+    assert.match(log.text(), /PR #\d+ \(main → develop\) has nothing left to merge now: close it/);
   });
 });

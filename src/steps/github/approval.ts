@@ -38,6 +38,9 @@ const lastLook = new WeakMap<GitHubStepContext, Look>();
 const stageOf = (ctx: GitHubStepContext): ApprovalStage =>
   ctx.step.environment === 'production' ? 'production' : 'staging';
 
+/** Runs whose "staging was approved by hand" was said already: said once, not on every look. */
+const toldByHand = new WeakSet<GitHubStepContext>();
+
 /** Production waits for staging's approval: what it was (found on GitHub), nothing (by hand), or a refusal. */
 function stagingApproval(ctx: GitHubStepContext): Pick<Approval, 'at' | 'where'> | undefined {
   const status = ctx.statusOf(STAGING_STEP);
@@ -46,9 +49,12 @@ function stagingApproval(ctx: GitHubStepContext): Pick<Approval, 'at' | 'where'>
   if (status === 'succeeded' && found) return found;
   const note = approvalNote(evidence);
   if (status === 'succeeded' && note) {
-    ctx.log.info(
-      `Staging was approved by hand ("${note}"): a product approver's /approve production comment counts.`,
-    );
+    if (!toldByHand.has(ctx)) {
+      ctx.log.info(
+        `Staging was approved by hand ("${note}"): a product approver's /approve production comment counts.`,
+      );
+    }
+    toldByHand.add(ctx);
     return undefined;
   }
   const why =

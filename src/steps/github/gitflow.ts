@@ -90,6 +90,15 @@ async function mergeSync(
   }
 }
 
+/** After a sync branch merged, an open main → develop PR has nothing left to bring: say so. */
+async function sayStalePull(ctx: GitHubStepContext, site: GitHubSite, head: string): Promise<void> {
+  const stale = head === MAIN ? undefined : await openSyncPull(site, MAIN);
+  if (stale)
+    ctx.log.info(
+      `PR #${stale.number} (${MAIN} → ${DEVELOP}) has nothing left to merge now: close it (${stale.url}).`,
+    );
+}
+
 /** Offers to delete the release branch on GitHub; declining keeps it (recorded either way). */
 async function offerReleaseDelete(
   ctx: GitHubStepContext,
@@ -125,6 +134,7 @@ async function runGitflow(ctx: GitHubStepContext, input: GitflowInput): Promise<
       'gitflow-not-synced',
     );
   }
+  await sayStalePull(ctx, site, input.head);
   const deleted = await offerReleaseDelete(ctx, site);
   const evidence: EventData = {
     pr: pull.number,
