@@ -123,6 +123,11 @@ export interface Git {
   diffFile(cwd: string, path: string, from: string, to?: string): Promise<string>;
   /** The newest commit at `ref` (touching `path` when given), or undefined. */
   lastCommit(cwd: string, ref: string, path?: string): Promise<GitCommit | undefined>;
+  /**
+   * The files that conflict when `theirs` is merged into `ours` (a test merge without a worktree: nothing changes);
+   * empty when they merge cleanly, undefined when this git cannot tell (`merge-tree --write-tree` needs git 2.38).
+   */
+  conflictingFiles(cwd: string, ours: string, theirs: string): Promise<string[] | undefined>;
 }
 
 export interface ProcessRequest {

@@ -29,7 +29,9 @@ export type Fault =
   | { kind: 'selfheal'; application: string; cluster?: ClusterName }
   | { kind: 'script-fails'; script: 'generate-upgrade' | 'docker-build' | 'run-upgrade'; exitCode: number }
   /** Someone renews a Lease between a client's read and write: its first `times` writes (default 1) get 409 Conflict. */
-  | { kind: 'lease-contended'; cluster?: ClusterName; times?: number };
+  | { kind: 'lease-contended'; cluster?: ClusterName; times?: number }
+  /** Develop bumps VERSION for the next release once the release PR merges into main: the main → develop sync conflicts. */
+  | { kind: 'gitflow-conflict' };
 
 /** Durations in milliseconds of world time; the clock scales them by `timeScale`. */
 export interface ScenarioDurations {
@@ -142,7 +144,15 @@ export interface WorldDescription {
     credentialsFile: string;
     credentials: AwsCredentials;
   };
-  github: { apiUrl: string; token: string; owner: string; /** Logins whose review counts as product's (the world's approver). */ productApprovers: string[] };
+  github: {
+    apiUrl: string;
+    token: string;
+    owner: string;
+    /** Logins whose review counts as product's (the world's approver). */
+    productApprovers: string[];
+    /** The product approver's own token (the first of productApprovers): to review or comment as product in a rehearsal. */
+    approverToken: string;
+  };
   /** Each environment's frontend URLs (lendos-portal, then signing-portal): 200 while the portal has a ready pod, else 503. */
   urls: Record<ClusterName, string[]>;
   /**

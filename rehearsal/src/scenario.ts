@@ -43,6 +43,7 @@ const FAULT_KINDS = new Set<Fault['kind']>([
   'selfheal',
   'script-fails',
   'lease-contended',
+  'gitflow-conflict',
 ]);
 
 export class ScenarioError extends Error {}

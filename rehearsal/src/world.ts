@@ -69,6 +69,8 @@ interface Secrets {
   aws: AwsCredentials;
   kube: Record<ClusterName, string>;
   github: string;
+  /** The product approver's own GitHub token. */
+  githubApprover: string;
 }
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -81,6 +83,7 @@ function newSecrets(): Secrets {
     aws: { accessKeyId: `AKIA${randomText(BASE32, 16)}`, secretAccessKey: randomText(`${ALPHANUMERIC}/+`, 40) },
     kube: { staging: randomBytes(24).toString('base64url'), production: randomBytes(24).toString('base64url') },
     github: `ghp_${randomText(ALPHANUMERIC, 36)}`,
+    githubApprover: `ghp_${randomText(ALPHANUMERIC, 36)}`,
   };
 }
 
@@ -177,7 +180,7 @@ async function startParts(
   const [staging, production, github] = await settleAll<[KubeCluster, KubeCluster, RunningGitHubServer, void, void]>([
     startCluster('staging', inputs).then((s) => closers.add(s)),
     startCluster('production', inputs).then((s) => closers.add(s)),
-    startGitHubServer({ clock, scenario, token: secrets.github, owner: GITHUB_OWNER, remotes, ecr, port: ports.github ?? 0 }).then((s) =>
+    startGitHubServer({ clock, scenario, token: secrets.github, tokens: { [secrets.githubApprover]: PEOPLE.luis.login }, owner: GITHUB_OWNER, remotes, ecr, port: ports.github ?? 0 }).then((s) =>
       closers.add(s),
     ),
     cloneWorkspace(remotes.lendos, path.join(dir, 'workspace', 'lendos'), { scenario }),
@@ -230,7 +233,7 @@ async function describe(scenario: Scenario, dir: string, secrets: Secrets, parts
       credentialsFile: awsFiles.credentialsFile,
       credentials: secrets.aws,
     },
-    github: { apiUrl: parts.github.url, token: secrets.github, owner: GITHUB_OWNER, productApprovers: [PEOPLE.luis.login] },
+    github: { apiUrl: parts.github.url, token: secrets.github, owner: GITHUB_OWNER, productApprovers: [PEOPLE.luis.login], approverToken: secrets.githubApprover },
     urls: { staging: [...parts.frontends.urls.staging], production: [...parts.frontends.urls.production] },
     identities,
     ...(parts.pqs ? { pqs: { staging: { url: parts.pqs.urls.staging }, production: { url: parts.pqs.urls.production } } } : {}),

@@ -226,6 +226,15 @@ export class GitCli implements Git {
     return git(cwd, ['diff', from, ...(to ? [to] : []), '--', file]);
   }
 
+  async conflictingFiles(cwd: string, ours: string, theirs: string): Promise<string[] | undefined> {
+    const args = ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', ours, theirs];
+    const result = await gitResult(cwd, args);
+    if (result.exitCode === 0) return [];
+    // 1: conflicts (the tree, then each conflicted path); 129: an older git without --write-tree.
+    if (result.exitCode !== 1) return undefined;
+    return [...new Set(result.stdout.split('\0').slice(1).filter(Boolean))];
+  }
+
   async lastCommit(cwd: string, ref: string, file?: string): Promise<GitCommit | undefined> {
     const args = ['log', '-1', '--format=%H%x00%cI', ref, '--', ...(file ? [file] : [])];
     const result = await gitResult(cwd, args);

@@ -47,6 +47,7 @@ export async function planCommand(ctx: CliContext, out: Output, opts: { release?
         optional: s.optional,
         dependsOn: s.dependsOn,
         ...(s.parent ? { parent: s.parent } : {}),
+        ...(s.checkable ? { checkable: true } : {}),
       })),
     );
     return;
@@ -57,7 +58,7 @@ export async function planCommand(ctx: CliContext, out: Output, opts: { release?
     out.line(phase.title);
     for (const s of runbook.steps.filter((x) => x.phase === phase.id)) {
       const indent = s.parent ? '      ' : s.group ? '    ' : '  ';
-      const flags = [s.kind, s.optional ? 'optional' : ''].filter(Boolean).join(', ');
+      const flags = [s.kind, s.checkable ? 'lendos run looks for it' : '', s.optional ? 'optional' : ''].filter(Boolean).join(', ');
       out.line(`${indent}${s.section.padEnd(6)} ${s.title}  [${s.id}] (${flags})`);
     }
   }

@@ -28,8 +28,11 @@ continue it with lendos status / run / done (add --release VERSION when another 
   plan: `Usage: lendos plan [--release YYYY.R.H] [--json] [--workspace DIR]
 
 Lists every phase and step of the runbook for the release (default: the active release; with --release the release
-need not be started). Each step's kind is automated (lendos run does it), manual or approval (lendos done).
-With --json: an array of steps {id, phase, environment, title, section, kind, optional, dependsOn} in runbook order.`,
+need not be started). Each step's kind is automated (lendos run does it), manual or approval (lendos done). An
+approval that "lendos run looks for" is found on the release PR: lendos run waits for it (Ctrl-C stops waiting),
+--set wait=no looks once.
+With --json: an array of steps {id, phase, environment, title, section, kind, optional, dependsOn, checkable?} in
+runbook order.`,
   status: `Usage: lendos status [--release YYYY.R.H] [--json] [--workspace DIR]
 
 Shows the state and environment of each step, folded from .lendos/runs/<version>.jsonl (default: the active

@@ -50,7 +50,7 @@ export async function checkedSetValues(
   const given = Object.keys(values);
   if (given.length === 0) return values;
   const step = (await ctx.service.view(version)).runbook.steps.find((s) => s.id === stepId);
-  if (step?.kind !== 'automated') return values;
+  if (step?.kind !== 'automated' && !step?.checkable) return values;
   const problem = setFieldsProblem(stepId, await ctx.runner.formFields(stepId), given);
   if (problem) throw new UsageError(problem, { help: false });
   return values;

@@ -198,9 +198,14 @@ export class ReleaseService {
   }
 }
 
+/** A manual step with an executor is automated; an approval with one stays an approval that LendOS can check. */
 function withExecutors(runbook: Runbook, isAutomated: ((stepId: string) => boolean) | undefined): Runbook {
   if (!isAutomated) return runbook;
-  const steps = runbook.steps.map((s) => (s.kind === 'manual' && isAutomated(s.id) ? { ...s, kind: 'automated' as const } : s));
+  const steps = runbook.steps.map((s) => {
+    if (!isAutomated(s.id)) return s;
+    if (s.kind === 'manual') return { ...s, kind: 'automated' as const };
+    return s.kind === 'approval' ? { ...s, checkable: true } : s;
+  });
   return { ...runbook, steps };
 }
 

@@ -11,4 +11,7 @@ export const AUTOMATED_STEPS: readonly (string | RegExp)[] = [
   'staging.merge-to-main',
   /^(staging|production)\.upgrade\.(prerequisites|scale-down|canton-restart|snapshot|run|argocd-sync|scale-up|validate)$/,
   /^(staging|production)\.upgrade\.stage\.[a-z-]+$/,
+  'staging.smoke-approval',
+  'production.smoke-test',
+  'production.gitflow',
 ];

@@ -17,8 +17,18 @@ export const phase1Executors: readonly StepExecutor<Phase1Ports>[] = [
 
 /** Every executor: Phase 1 and the Section 3 procedure in both environments. */
 export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts>[]> {
-  const [{ upgradeKubeExecutors }, { upgradeAwsExecutors }] = await Promise.all([import('./upgrade/index.js'), import('./upgrade/aws.js')]);
-  return [...(phase1Executors as readonly StepExecutor<UpgradePorts>[]), ...releasePullExecutors, ...upgradeAwsExecutors, ...upgradeKubeExecutors];
+  const [{ upgradeKubeExecutors }, { upgradeAwsExecutors }, { approvalAndGitflowExecutors }] = await Promise.all([
+    import('./upgrade/index.js'),
+    import('./upgrade/aws.js'),
+    import('./github/approvals-gitflow.js'),
+  ]);
+  return [
+    ...(phase1Executors as readonly StepExecutor<UpgradePorts>[]),
+    ...releasePullExecutors,
+    ...upgradeAwsExecutors,
+    ...upgradeKubeExecutors,
+    ...approvalAndGitflowExecutors,
+  ];
 }
 
 /** Preflight outside a step run (`lendos preflight`) and the preflight workflow's PR (LendOS: Add Preflight Workflow). */

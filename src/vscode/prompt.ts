@@ -60,6 +60,18 @@ async function quickPickForm(title: string, fields: readonly FormField[]): Promi
   }
 }
 
+/** `prompt`, with the form values in `values` given beforehand: a form asking only for those is not shown. */
+export function withValues(prompt: Prompt, values: Readonly<Record<string, string>> | undefined): Prompt {
+  if (!values) return prompt;
+  return {
+    ...prompt,
+    form: async (title, fields) =>
+      fields.every((f) => values[f.id] !== undefined)
+        ? Object.fromEntries(fields.map((f) => [f.id, values[f.id] as string]))
+        : prompt.form(title, fields),
+  };
+}
+
 /** For work nobody is watching (re-observing after a reload): every question is answered "no". */
 export const declinePrompt: Prompt = {
   confirm: async () => false,

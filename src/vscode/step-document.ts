@@ -59,7 +59,13 @@ export function renderStep({ step, state, status, blockedBy }: PlannedStep): str
     for (const [key, value] of evidence) lines.push(`| ${cell(key)} | ${cell(typeof value === 'string' ? value : JSON.stringify(value))} |`);
     lines.push('');
   }
-  if (step.kind !== 'automated' && state.status !== 'succeeded') {
+  if (step.checkable && state.status !== 'succeeded') {
+    lines.push(
+      'LendOS looks for this approval on the release PR: **Run Step** waits for it, **Check Approval Now** looks once. ' +
+        'If product approved elsewhere, use **Mark Step Done** with who approved and where.',
+      '',
+    );
+  } else if (step.kind !== 'automated' && state.status !== 'succeeded') {
     lines.push('When you have done this, use **Mark Step Done** on the step in the Release view.', '');
   }
   return lines.join('\n');

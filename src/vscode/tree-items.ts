@@ -34,9 +34,11 @@ export function stepContextValue(planned: PlannedStep): string {
   if (planned.step.kind !== 'automated' && status !== 'succeeded' && status !== 'running') flags.push('canMarkDone');
   if (planned.step.optional && status !== 'skipped' && status !== 'running') flags.push('canSkip');
   if (status !== 'pending' && status !== 'running') flags.push('canReset');
-  const runnable = planned.step.kind === 'automated' && status !== 'running' && planned.status !== 'blocked';
+  const runnable = (planned.step.kind === 'automated' || planned.step.checkable === true) && status !== 'running' && planned.status !== 'blocked';
   // A stage runs alone through run-upgrade.sh --stage: its action is the rerun, not the procedure's Run.
   if (runnable) flags.push(planned.step.stage ? 'canRunStage' : 'canRun');
+  // An approval LendOS finds on GitHub: Run waits for it, Check Approval Now looks once; Mark Done (with a note) stays.
+  if (runnable && planned.step.checkable && status !== 'succeeded') flags.push('canCheck');
   if (planned.step.stage) flags.push('stage');
   return flags.join(' ');
 }

@@ -67,7 +67,7 @@ describe('Section 3 prerequisites on the rehearsal world (fast)', function () {
       assert.equal(result.status, 'failed');
       const lines = result.summary.split('\n');
       assert.equal(lines[0], '2 of 7 prerequisites failed:');
-      assert.match(lines[1] ?? '', /^- approval: staging\.smoke-approval is done but records no note saying who approved production and when\. Next: Reset staging\.smoke-approval and mark it done again with a note/);
+      assert.match(lines[1] ?? '', /^- approval: staging\.smoke-approval is done but records neither an approval found on GitHub nor a note saying who approved production and when\. Next: Reset staging\.smoke-approval and mark it done again with a note/);
       assert.match(lines[2] ?? '', /^- workloads repo: .*lendos-eks-workloads is 1 commit\(s\) behind origin\/main\. Next: git -C .*lendos-eks-workloads checkout main && git -C .* pull origin main$/);
       const evidence = await w.evidence(step);
       const checks = evidence['checks'] as { check: string; ok: boolean }[];
@@ -86,6 +86,17 @@ describe('Section 3 prerequisites on the rehearsal world (fast)', function () {
     const { result } = await w.run(step);
     assert.equal(result.status, 'succeeded', result.summary);
     assert.deepEqual((await w.evidence(step))['approval'], { step: 'staging.smoke-approval', note: 'Approved by Luis in REL-123' });
+  });
+
+  it('production: accepts the approval 2.5 found on GitHub (who, when, where) as well as a note', async () => {
+    const step = 'production.upgrade.prerequisites';
+    await w.service.reset('2025.4.0', 'staging.smoke-approval');
+    const approval = { by: 'luis-product', at: '2025-11-10T14:02:31Z', where: 'https://github.com/rplendos/lendos/pull/5830#pullrequestreview-7', how: 'review' };
+    await w.recordSuccess('staging.smoke-approval', { approval, pr: 5830, prUrl: 'https://github.com/rplendos/lendos/pull/5830' });
+    const { result, log } = await w.run(step);
+    assert.equal(result.status, 'succeeded', result.summary);
+    assert.deepEqual((await w.evidence(step))['approval'], { step: 'staging.smoke-approval', by: approval.by, at: approval.at, where: approval.where });
+    assert.match(log.text(), /✓ approval: staging\.smoke-approval: approved by luis-product on 2025-11-10 14:02 UTC \(review: https:\/\/github\.com\/rplendos\/lendos\/pull\/5830#pullrequestreview-7\)/);
   });
 
   it('fails the images check when a tag 1.4 verified now points at another image', async () => {

@@ -18,7 +18,7 @@ describe('automated steps list', () => {
     for (const step of steps) assert.equal(lazy.isAutomated(step.id), eager.isAutomated(step.id), step.id);
     assert.equal(loads, 0, 'knowing which steps are automated loads nothing');
     assert.ok(await lazy.find('prep.cut-release-branch'));
-    assert.equal(await lazy.find('staging.smoke-approval'), undefined);
+    assert.equal(await lazy.find('recovery.fix-forward'), undefined);
     assert.equal(loads, 1);
     assert.ok(steps.filter((s) => eager.isAutomated(s.id)).length >= 4);
   });

@@ -104,6 +104,16 @@ describe('configuration', () => {
     assert.equal(config.environments.staging.pqs.connection, null);
   });
 
+  it('reads how often an approval is looked for: whole seconds from 1 to 3600, 30 by default', () => {
+    assert.equal(resolveConfig([]).config.github.approvalPollSeconds, 30);
+    assert.equal(resolveConfig([layer({ github: { approvalPollSeconds: 5 } })]).config.github.approvalPollSeconds, 5);
+    for (const bad of [0, 1.5, 7200, '30']) {
+      const { config, problems } = resolveConfig([layer({ github: { approvalPollSeconds: bad } })]);
+      assert.equal(config.github.approvalPollSeconds, 30);
+      assert.deepEqual(problems.map((p) => p.path), ['.lendos/config.yaml: github.approvalPollSeconds'], String(bad));
+    }
+  });
+
   it('declares a setting in package.json for every environment field, with the defaults', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     const props = pkg.contributes.configuration.properties as Record<string, { default: unknown }>;

@@ -13,6 +13,7 @@ import type { FormField, Prompt, StepContext, StepExecutor } from '../../src/eng
 import type { Phase1Ports } from '../../src/ports.js';
 import { allExecutors } from '../../src/steps/index.js';
 import { createUpgradeBranch } from '../../src/steps/upgrade-branch.js';
+import { productApproval } from '../../src/steps/github/approval.js';
 
 const VERSION = '2025.4.0';
 const DAML_YAML: Record<string, string> = {
@@ -62,6 +63,13 @@ const FORMS: {
     executor: createUpgradeBranch as StepExecutor<Phase1Ports, unknown>,
     show: (prompt) =>
       createUpgradeBranch.prepare?.(phase1Context('prep.upgrade-branch', prompt)) ?? Promise.resolve(),
+  },
+  {
+    file: 'src/steps/github/approval.ts',
+    executor: productApproval as unknown as StepExecutor<Phase1Ports, unknown>,
+    // The question comes first: declined, it looks at nothing.
+    show: (prompt) =>
+      productApproval.prepare?.(phase1Context('staging.smoke-approval', prompt) as never) ?? Promise.resolve(),
   },
 ];
 

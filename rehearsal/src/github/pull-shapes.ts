@@ -73,7 +73,7 @@ export async function pullJson(site: Site, repo: RepoContext, pr: PullRecord) {
     rebaseable: mergeable,
     mergeable_state: mergeableState,
     merged_by: pr.mergedBy ? userJson(site, pr.mergedBy) : null,
-    comments: 0,
+    comments: pr.commentCount ?? 0,
     review_comments: 0,
     maintainer_can_modify: false,
     commits: commits.length,

@@ -48,7 +48,7 @@ function issueJson(state: GitHubState, s: Site, issue: IssueRecord) {
     assignee: issue.assignee ? userJson(s, issue.assignee) : null,
     assignees: issue.assignee ? [userJson(s, issue.assignee)] : [],
     milestone: milestone ? milestoneJson(state, s, milestone) : null,
-    comments: 0,
+    comments: state.comments.filter((c) => c.repo === issue.repo && c.issue === issue.number).length,
     created_at: dateOrNull(issue.createdAt),
     updated_at: dateOrNull(issue.updatedAt),
     closed_at: dateOrNull(issue.closedAt),

@@ -8,6 +8,8 @@ import { seedRuns, startMainBuild } from './main-build.js';
 import { RepoGit } from './repo-git.js';
 import { Router } from './router.js';
 import { addActionsRoutes } from './routes-actions.js';
+import { addCommentRoutes } from './routes-comments.js';
+import { developMovesOn } from './gitflow-conflict.js';
 import { addIssueRoutes } from './routes-issues.js';
 import { addPullRoutes, type PullHooks } from './routes-pulls.js';
 import { addRepoRoutes } from './routes-repos.js';
@@ -26,6 +28,8 @@ export interface GitHubServerOptions {
   port?: number;
   /** Login the token belongs to; defaults to the rehearsal engineer. */
   login?: string;
+  /** Other people's own tokens (token → login), e.g. the product approver's: each request acts as its token's login. */
+  tokens?: Readonly<Record<string, string>>;
 }
 
 export interface RunningGitHubServer extends RunningServer {
@@ -60,6 +64,7 @@ function hooksFor(state: GitHubState): PullHooks {
       if (repo.name !== 'lendos' || pr.base !== 'main') return;
       const commit = await repo.git.commit(sha);
       if (commit) startMainBuild(state, commit, pr.mergedBy ?? pr.user);
+      await developMovesOn(state, repo, pr);
     },
   };
 }
@@ -74,11 +79,14 @@ function injectedError(state: GitHubState, count: number): HttpError | undefined
   return new HttpError(fault.status, fault.status === 503 ? 'Service Unavailable' : 'Server Error');
 }
 
-function authenticate(req: IncomingMessage, token: string): void {
+/** The login of the request's token: the engineer's, or another person's own token. */
+function authenticate(req: IncomingMessage, logins: ReadonlyMap<string, string>): string {
   const header = req.headers.authorization;
   if (!header) throw new HttpError(401, 'Requires authentication', `${DOCS}/overview/authenticating-to-the-rest-api`);
   const match = /^(?:token|bearer)\s+(\S+)$/i.exec(header.trim());
-  if (!match || match[1] !== token) throw new HttpError(401, 'Bad credentials', DOCS);
+  const login = match?.[1] ? logins.get(match[1]) : undefined;
+  if (!login) throw new HttpError(401, 'Bad credentials', DOCS);
+  return login;
 }
 
 function send(res: ServerResponse, response: ApiResponse, common: Record<string, string>): void {
@@ -117,8 +125,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<R
   addPullRoutes(router, state, hooksFor(state));
   addReviewRoutes(router, state);
   addIssueRoutes(router, state);
+  addCommentRoutes(router, state);
   addActionsRoutes(router, state);
 
+  const logins = new Map([...Object.entries(options.tokens ?? {}), [options.token, login]]);
   let requests = 0;
   let remaining = 5000;
   const server = createServer((req, res) => {
@@ -143,12 +153,12 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<R
       const url = new URL(req.url ?? '/', baseUrl);
       const method = (req.method ?? 'GET').toUpperCase();
       const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readJsonBody(req) : (req.resume(), undefined);
-      authenticate(req, options.token);
+      const caller = authenticate(req, logins);
       const injected = injectedError(state, count);
       if (injected) throw injected;
       const match = router.match(method, segmentsOf(url));
       if (!match || match === 'method') throw new HttpError(404, 'Not Found', DOCS);
-      const request: ApiRequest = { method, params: match.params, query: url.searchParams, body, baseUrl, url, login };
+      const request: ApiRequest = { method, params: match.params, query: url.searchParams, body, baseUrl, url, login: caller };
       return await match.handler(request);
     } catch (error) {
       if (error instanceof HttpError) return { status: error.status, body: error.body(), headers: error.headers };

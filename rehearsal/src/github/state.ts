@@ -29,6 +29,8 @@ export interface PullRecord {
   /** Head and base SHAs frozen when the pull request closed. */
   closedHeadSha?: string;
   closedBaseSha?: string;
+  /** Issue comments on it (its `comments` count). */
+  commentCount?: number;
 }
 
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'PENDING' | 'DISMISSED';
@@ -42,6 +44,18 @@ export interface ReviewRecord {
   state: ReviewState;
   commitId: string;
   submittedAt?: Date;
+}
+
+/** A comment on an issue or a pull request (GitHub's issue comments; PRs are issues too). */
+export interface CommentRecord {
+  repo: string;
+  /** The issue's or pull request's number. */
+  issue: number;
+  id: number;
+  user: string;
+  body: string;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface MilestoneRecord {
@@ -108,6 +122,7 @@ export class GitHubState {
   readonly milestones: MilestoneRecord[] = [];
   readonly issues: IssueRecord[] = [];
   readonly runs: RunRecord[] = [];
+  readonly comments: CommentRecord[] = [];
   private numbers = new Map<string, number>();
   private id = 2_418_000_000;
   /** Pending timers (approvals, builds) that `close()` must not leave behind. */

@@ -83,7 +83,7 @@ function readGitHub(base: GitHubConfig, value: unknown, at: Sink): GitHubConfig 
     at.add('github', 'must have apiUrl, productApprovers and productApproverTeam');
     return base;
   }
-  expectKeys(at, 'github', value, ['apiUrl', 'productApprovers', 'productApproverTeam']);
+  expectKeys(at, 'github', value, ['apiUrl', 'productApprovers', 'productApproverTeam', 'approvalPollSeconds']);
   let apiUrl = base.apiUrl;
   if (value.apiUrl !== undefined) {
     const valid = typeof value.apiUrl === 'string' && /^https?:\/\/[^\s/]+/.test(value.apiUrl.trim());
@@ -102,7 +102,15 @@ function readGitHub(base: GitHubConfig, value: unknown, at: Sink): GitHubConfig 
     else if (typeof value.productApproverTeam === 'string' && TEAM.test(value.productApproverTeam.trim())) productApproverTeam = value.productApproverTeam.trim();
     else at.add('github.productApproverTeam', 'must be ORG/TEAM-SLUG (e.g. rplendos/product), or null');
   }
-  return { apiUrl, productApprovers, productApproverTeam };
+  return { apiUrl, productApprovers, productApproverTeam, approvalPollSeconds: readPollSeconds(base, value, at) };
+}
+
+function readPollSeconds(base: GitHubConfig, value: Record<string, unknown>, at: Sink): number {
+  const seconds = value.approvalPollSeconds;
+  if (seconds === undefined) return base.approvalPollSeconds;
+  if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600) return seconds;
+  at.add('github.approvalPollSeconds', 'must be a whole number of seconds from 1 to 3600, e.g. 30');
+  return base.approvalPollSeconds;
 }
 
 function readStrings<T extends object>(base: T, value: unknown, at: ReturnType<Problems['at']>, path: string): T {

@@ -103,6 +103,8 @@ export interface GitHubConfig {
   readonly productApprovers: readonly string[];
   /** `org/team` whose members approve for product, besides `productApprovers`; null for none. */
   readonly productApproverTeam: string | null;
+  /** Seconds between two looks for product's approval on the release PR while a step waits for it. */
+  readonly approvalPollSeconds: number;
 }
 
 export interface LendosConfig {

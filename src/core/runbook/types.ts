@@ -38,6 +38,11 @@ export interface StepDef {
   /** What success looks like. */
   readonly success: string;
   readonly kind: StepKind;
+  /**
+   * An approval LendOS can look for itself (its executor finds it on GitHub): Run Step waits for it, Check Approval
+   * Now looks once; Mark Done with a note stays. Set by the engine's view, never by the runbook.
+   */
+  readonly checkable?: boolean;
   readonly optional: boolean;
   readonly dependsOn: readonly string[];
   /** Typical duration in minutes from the runbook's timeline, where it gives one. */

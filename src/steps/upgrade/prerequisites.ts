@@ -8,6 +8,7 @@ import { UserError, messageOf } from '../../core/errors.js';
 import type { EventData, JsonValue } from '../../core/journal/types.js';
 import type { StepExecutor } from '../../engine/step-types.js';
 import type { UpgradePorts } from '../../ports.js';
+import { approvalNote, describeApproval, recordedApproval } from '../github/approval-finder.js';
 import { PQS_COUNTS, PQS_COUNTS_AT, countContracts, countLines, recordedCounts, totalOf } from './pqs-counts.js';
 import { assertAccount, assertCluster } from './identity.js';
 import { cantonClusterOf, upgradeTargetOf, type UpgradeAwsContext, type UpgradeTarget } from './snapshot.js';
@@ -37,12 +38,17 @@ const approval: Check = async (ctx, target) => {
     return failed('approval', `${step} is ${status}`, `Finish ${step} first.`);
   }
   if (target.environment !== 'production') return passed('approval', `${step} is done`, { approval: { step } });
-  const note = ctx.evidenceOf(step)['note'];
-  if (typeof note !== 'string' || note.trim() === '') {
+  const evidence = ctx.evidenceOf(step);
+  const found = recordedApproval(evidence);
+  if (found) {
+    return passed('approval', `${step}: approved by ${describeApproval(found)}`, { approval: { step, by: found.by, at: found.at, where: found.where } });
+  }
+  const note = approvalNote(evidence);
+  if (!note) {
     return failed(
       'approval',
-      `${step} is done but records no note saying who approved production and when`,
-      `Reset ${step} and mark it done again with a note, e.g. "Approved by Luis in REL-123 on 2025-11-10".`,
+      `${step} is done but records neither an approval found on GitHub nor a note saying who approved production and when`,
+      `Reset ${step} and mark it done again with a note, e.g. "Approved by Luis in REL-123 on 2025-11-10", or run it to find product's approval on the release PR.`,
     );
   }
   return passed('approval', `${step}: ${note}`, { approval: { step, note } });

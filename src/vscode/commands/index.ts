@@ -4,6 +4,7 @@ import type { StepRunner } from '../../engine/step-runner.js';
 import type { ReleaseSession } from '../session.js';
 import { addPreflightWorkflow, runPreflight, type GitHubAccess } from './preflight.js';
 import { runStep, runUpgradeStage, showStageLog } from './run.js';
+import { checkApproval } from './approval.js';
 import type { StageChannels } from '../stage-logs.js';
 import type { StepTerminals } from '../step-terminal.js';
 import { startRehearsal, stopRehearsal } from './rehearsal.js';
@@ -42,6 +43,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.showStageLog': showStageLog(session, deps.stages),
     'lendos.runPreflight': runPreflight(runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode)),
     'lendos.addPreflightWorkflow': addPreflightWorkflow(deps.github, deps.context.extensionMode),
+    'lendos.checkApproval': checkApproval(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),
   };

@@ -6,13 +6,23 @@ import type { UpgradeStage } from '../../core/runbook/types.js';
 import { neutralise, neutraliseLine } from '../../core/text.js';
 import type { StepRunner } from '../../engine/step-runner.js';
 import { answersFrom, scriptedPrompt, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
-import { vscodePrompt } from '../prompt.js';
+import { vscodePrompt, withValues } from '../prompt.js';
 import type { ReleaseSession } from '../session.js';
 import type { StageChannels } from '../stage-logs.js';
 import type { StepTerminals } from '../step-terminal.js';
 import { statusLabel } from '../tree-items.js';
 import type { ReleaseNode } from '../tree.js';
 import { report, requireActive, resolveStep, type CommandResult } from './shared.js';
+
+/** A variant of Run Step: form values given beforehand (not asked), which steps it offers, how "not done" is shown. */
+export interface RunStepOptions {
+  readonly values?: Readonly<Record<string, string>>;
+  readonly pick?: { readonly placeHolder: string; readonly filter: (p: PlannedStep) => boolean };
+  /** Show a step that did not succeed as a warning (an answer, e.g. "not approved yet") rather than an error. */
+  readonly notDoneAsWarning?: boolean;
+}
+
+const RUNNABLE = { placeHolder: 'Run which step?', filter: (p: PlannedStep) => (p.step.kind === 'automated' || p.step.checkable === true) && p.status !== 'blocked' };
 
 export function runStep(
   session: ReleaseSession,
@@ -21,11 +31,13 @@ export function runStep(
   stages: StageChannels,
   reveal: (stepId: string) => void,
   mode: vscode.ExtensionMode,
+  options: RunStepOptions = {},
 ) {
   /** `answers`: run without asking, as `lendos run --yes` does — honoured for the test harness only. */
   return (arg?: ReleaseNode | string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> =>
     report(async () => {
-      const planned = await resolveStep(session, arg, 'Run which step?', (p) => p.step.kind === 'automated' && p.status !== 'blocked');
+      const pick = options.pick ?? RUNNABLE;
+      const planned = await resolveStep(session, arg, pick.placeHolder, pick.filter);
       if (!planned) return undefined;
       const version = requireActive(session).version;
       const { step } = planned;
@@ -44,7 +56,7 @@ export function runStep(
           });
           try {
             const scripted = answersFrom(answers, mode === vscode.ExtensionMode.Test, terminal);
-            const prompt = scripted ? scriptedPrompt(scripted, terminal) : vscodePrompt;
+            const prompt = withValues(scripted ? scriptedPrompt(scripted, terminal) : vscodePrompt, options.values);
             const environment = step.environment ?? 'staging';
             const stageLog = (stage: UpgradeStage) => stages.sink(environment, stage);
             return await runner.run(version, step.id, { prompt, log: terminal, signal: abort.signal, stageLog });
@@ -54,7 +66,9 @@ export function runStep(
         },
       );
       terminal.info(`${result.status}: ${result.summary}`);
-      if (result.status === 'failed') {
+      if (result.status !== 'succeeded' && options.notDoneAsWarning) {
+        void vscode.window.showWarningMessage(neutralise(result.summary), 'Show Output').then((a) => a && terminal.terminal.show());
+      } else if (result.status === 'failed') {
         void vscode.window.showErrorMessage(`${step.title} failed: ${neutralise(result.summary)}`, 'Show Output').then((a) => a && terminal.terminal.show());
       }
       return result.status;

@@ -45,7 +45,15 @@ describe('rehearsal world: composition', function () {
     assert.notEqual(description.kube.staging.token, description.kube.production.token);
     assert.equal(description.aws.ecrEndpoint, t.world.aws.url);
     assert.match(description.aws.credentials.accessKeyId, /^AKIA[A-Z2-7]{16}$/);
-    assert.deepEqual(description.github, { apiUrl: t.world.github.url, token: description.github.token, owner: 'rplendos' });
+    assert.deepEqual(description.github, {
+      apiUrl: t.world.github.url,
+      token: description.github.token,
+      owner: 'rplendos',
+      productApprovers: ['luis-product'],
+      approverToken: description.github.approverToken,
+    });
+    assert.match(description.github.approverToken, /^ghp_[A-Za-z0-9]{36}$/);
+    assert.notEqual(description.github.approverToken, description.github.token);
     for (const file of [description.kubeconfig, description.aws.configFile, description.aws.credentialsFile, description.workspace.lendos, description.workspace.workloads]) {
       assert.ok(file.startsWith(`${t.dir}/`) && existsSync(file), file);
     }
