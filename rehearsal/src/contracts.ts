@@ -29,7 +29,9 @@ export type Fault =
   | { kind: 'selfheal'; application: string; cluster?: ClusterName }
   | { kind: 'script-fails'; script: 'generate-upgrade' | 'docker-build' | 'run-upgrade'; exitCode: number }
   /** Someone renews a Lease between a client's read and write: its first `times` writes (default 1) get 409 Conflict. */
-  | { kind: 'lease-contended'; cluster?: ClusterName; times?: number };
+  | { kind: 'lease-contended'; cluster?: ClusterName; times?: number }
+  /** The main build after a merge to lendos `main`: its "Build and Publish" run fails (pushing nothing), or never starts. */
+  | { kind: 'main-build'; outcome: 'failure' | 'never-starts' };
 
 /** Durations in milliseconds of world time; the clock scales them by `timeScale`. */
 export interface ScenarioDurations {
