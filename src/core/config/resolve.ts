@@ -80,10 +80,10 @@ const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 function readGitHub(base: GitHubConfig, value: unknown, at: Sink): GitHubConfig {
   if (value === undefined) return base;
   if (!isRecord(value)) {
-    at.add('github', 'must have apiUrl, productApprovers and productApproverTeam');
+    at.add('github', 'must have apiUrl, productApprovers, productApproverTeam or buildStartTimeoutSeconds');
     return base;
   }
-  expectKeys(at, 'github', value, ['apiUrl', 'productApprovers', 'productApproverTeam']);
+  expectKeys(at, 'github', value, ['apiUrl', 'productApprovers', 'productApproverTeam', 'buildStartTimeoutSeconds']);
   let apiUrl = base.apiUrl;
   if (value.apiUrl !== undefined) {
     const valid = typeof value.apiUrl === 'string' && /^https?:\/\/[^\s/]+/.test(value.apiUrl.trim());
@@ -102,7 +102,16 @@ function readGitHub(base: GitHubConfig, value: unknown, at: Sink): GitHubConfig 
     else if (typeof value.productApproverTeam === 'string' && TEAM.test(value.productApproverTeam.trim())) productApproverTeam = value.productApproverTeam.trim();
     else at.add('github.productApproverTeam', 'must be ORG/TEAM-SLUG (e.g. rplendos/product), or null');
   }
-  return { apiUrl, productApprovers, productApproverTeam };
+  return { apiUrl, productApprovers, productApproverTeam, buildStartTimeoutSeconds: readBuildStart(base, value.buildStartTimeoutSeconds, at) };
+}
+
+const BUILD_START_SECONDS = { min: 1, max: 7200 };
+
+function readBuildStart(base: GitHubConfig, seconds: unknown, at: Sink): number {
+  if (seconds === undefined) return base.buildStartTimeoutSeconds;
+  if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= BUILD_START_SECONDS.min && seconds <= BUILD_START_SECONDS.max) return seconds;
+  at.add('github.buildStartTimeoutSeconds', `must be a whole number of seconds from ${BUILD_START_SECONDS.min} to ${BUILD_START_SECONDS.max} (default 600)`);
+  return base.buildStartTimeoutSeconds;
 }
 
 function readStrings<T extends object>(base: T, value: unknown, at: ReturnType<Problems['at']>, path: string): T {

@@ -103,6 +103,8 @@ export interface GitHubConfig {
   readonly productApprovers: readonly string[];
   /** `org/team` whose members approve for product, besides `productApprovers`; null for none. */
   readonly productApproverTeam: string | null;
+  /** How long 2.2 waits for the main build's first Actions run to appear after the merge before it says so. */
+  readonly buildStartTimeoutSeconds: number;
 }
 
 export interface LendosConfig {
