@@ -7,6 +7,7 @@ export const AUTOMATED_STEPS: readonly (string | RegExp)[] = [
   'prep.bump-version',
   'prep.upgrade-branch',
   'prep.upgrade-images',
+  'staging.identify-tags',
   /^(staging|production)\.upgrade\.(prerequisites|scale-down|canton-restart|snapshot|run|argocd-sync|scale-up|validate)$/,
   /^(staging|production)\.upgrade\.stage\.[a-z-]+$/,
 ];

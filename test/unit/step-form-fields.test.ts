@@ -13,6 +13,8 @@ import type { FormField, Prompt, StepContext, StepExecutor } from '../../src/eng
 import type { Phase1Ports } from '../../src/ports.js';
 import { allExecutors } from '../../src/steps/index.js';
 import { createUpgradeBranch } from '../../src/steps/upgrade-branch.js';
+import { identifyBuiltTags } from '../../src/steps/github/built-tags.js';
+import { builtTagsContext } from './built-tags-fakes.js';
 
 const VERSION = '2025.4.0';
 const DAML_YAML: Record<string, string> = {
@@ -62,6 +64,11 @@ const FORMS: {
     executor: createUpgradeBranch as StepExecutor<Phase1Ports, unknown>,
     show: (prompt) =>
       createUpgradeBranch.prepare?.(phase1Context('prep.upgrade-branch', prompt)) ?? Promise.resolve(),
+  },
+  {
+    file: 'src/steps/github/built-tags-form.ts',
+    executor: identifyBuiltTags as StepExecutor<Phase1Ports, unknown>,
+    show: (prompt) => identifyBuiltTags.prepare?.(builtTagsContext(prompt)) ?? Promise.resolve(),
   },
 ];
 
