@@ -102,6 +102,8 @@ export async function followBuild(ctx: GitHubStepContext, follow: Follow): Promi
   for (;;) {
     if (ctx.signal.aborted) throw cancelled(ctx, follow);
     const runs = await runsOf(follow.gh, follow.repo, follow.sha);
+    // A cancel during the request: stop here, even when the build has just finished.
+    if (ctx.signal.aborted) throw cancelled(ctx, follow);
     const failed = failedRun(runs);
     if (failed) throw buildFailure(failed, follow.sha);
     if (runs.length > 0 && runs.every((run) => run.status === 'completed')) return runs;
