@@ -31,7 +31,9 @@ export type Fault =
   /** Someone renews a Lease between a client's read and write: its first `times` writes (default 1) get 409 Conflict. */
   | { kind: 'lease-contended'; cluster?: ClusterName; times?: number }
   /** Develop bumps VERSION for the next release once the release PR merges into main: the main → develop sync conflicts. */
-  | { kind: 'gitflow-conflict' };
+  | { kind: 'gitflow-conflict' }
+  /** The main build after a merge to lendos `main`: its "Build and Publish" run fails (pushing nothing), or never starts. */
+  | { kind: 'main-build'; outcome: 'failure' | 'never-starts' };
 
 /** Durations in milliseconds of world time; the clock scales them by `timeScale`. */
 export interface ScenarioDurations {

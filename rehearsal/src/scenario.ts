@@ -44,7 +44,10 @@ const FAULT_KINDS = new Set<Fault['kind']>([
   'script-fails',
   'lease-contended',
   'gitflow-conflict',
+  'main-build',
 ]);
+
+const MAIN_BUILD_OUTCOMES = ['failure', 'never-starts'];
 
 export class ScenarioError extends Error {}
 
@@ -71,6 +74,9 @@ export function readScenario(value: unknown, source: string): Scenario {
   faults.forEach((fault, i) => {
     if (!isRecord(fault) || !FAULT_KINDS.has(fault.kind as Fault['kind'])) {
       throw new ScenarioError(`${source}: faults[${i}] has an unknown kind; use one of ${[...FAULT_KINDS].join(', ')}`);
+    }
+    if (fault.kind === 'main-build' && !MAIN_BUILD_OUTCOMES.includes(String(fault.outcome))) {
+      throw new ScenarioError(`${source}: faults[${i}].outcome must be one of ${MAIN_BUILD_OUTCOMES.join(', ')}`);
     }
   });
   const description = typeof value.description === 'string' ? value.description : '';

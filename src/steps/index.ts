@@ -3,6 +3,7 @@ import type { StepExecutor } from '../engine/step-types.js';
 import type { Phase1Ports, UpgradePorts } from '../ports.js';
 import { releasePullExecutors } from './github/index.js';
 import { cutReleaseBranch } from './release-branch.js';
+import { identifyBuiltTags } from './github/built-tags.js';
 import { createUpgradeBranch } from './upgrade-branch.js';
 import { buildUpgradeImages } from './upgrade-images.js';
 import { bumpVersion } from './version-file.js';
@@ -15,7 +16,10 @@ export const phase1Executors: readonly StepExecutor<Phase1Ports>[] = [
   buildUpgradeImages,
 ];
 
-/** Every executor: Phase 1 and the Section 3 procedure in both environments. */
+/** Phase 2 and 3 · the GitHub steps; they need `UpgradePorts` (GitHub, ECR, git). */
+export const githubExecutors: readonly StepExecutor<UpgradePorts>[] = [identifyBuiltTags];
+
+/** Every executor: Phase 1, the GitHub steps and the Section 3 procedure in both environments. */
 export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts>[]> {
   const [{ upgradeKubeExecutors }, { upgradeAwsExecutors }, { approvalAndGitflowExecutors }] = await Promise.all([
     import('./upgrade/index.js'),
@@ -25,6 +29,7 @@ export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts
   return [
     ...(phase1Executors as readonly StepExecutor<UpgradePorts>[]),
     ...releasePullExecutors,
+    ...githubExecutors,
     ...upgradeAwsExecutors,
     ...upgradeKubeExecutors,
     ...approvalAndGitflowExecutors,

@@ -114,6 +114,16 @@ describe('configuration', () => {
     }
   });
 
+  it('reads how long 2.2 waits for the main build to start: ten minutes unless set, whole seconds from 1 to 7200', () => {
+    assert.equal(defaultConfig().github.buildStartTimeoutSeconds, 600);
+    const set = resolveConfig([layer({ github: { buildStartTimeoutSeconds: 5 } })]);
+    assert.deepEqual([set.problems, set.config.github.buildStartTimeoutSeconds], [[], 5]);
+    const bad = resolveConfig([layer({ github: { buildStartTimeoutSeconds: 0.5 } })]);
+    assert.equal(bad.config.github.buildStartTimeoutSeconds, 600);
+    assert.match(bad.problems[0]?.path ?? '', /github\.buildStartTimeoutSeconds/);
+    assert.match(bad.problems[0]?.message ?? '', /whole number of seconds from 1 to 7200/);
+  });
+
   it('declares a setting in package.json for every environment field, with the defaults', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     const props = pkg.contributes.configuration.properties as Record<string, { default: unknown }>;

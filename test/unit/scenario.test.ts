@@ -4,7 +4,7 @@ import { listScenarios, loadScenario, readScenario, ScenarioError } from '../../
 describe('rehearsal scenarios', () => {
   it('ships the scenarios the runbook needs, and each loads', () => {
     const names = listScenarios();
-    for (const name of ['happy-path', 'fast', 'stage-fails-once', 'slow-snapshot', 'pr-without-approval', 'milestone-open-issues', 'tag-missing-from-ecr', 'flaky-network', 'expired-credentials', 'selfheal', 'gitflow-conflict']) {
+    for (const name of ['happy-path', 'fast', 'stage-fails-once', 'slow-snapshot', 'pr-without-approval', 'milestone-open-issues', 'tag-missing-from-ecr', 'flaky-network', 'expired-credentials', 'selfheal', 'gitflow-conflict', 'main-build-fails', 'main-build-never-starts']) {
       assert.ok(names.includes(name), name);
       const scenario = loadScenario(name);
       assert.equal(scenario.name, name);
@@ -35,6 +35,7 @@ describe('rehearsal scenarios', () => {
     [{ name: 'x', durations: { stage: -1 } }, /durations\.stage/],
     [{ name: 'x', faults: {} }, /faults must be a list/],
     [{ name: 'x', faults: [{ kind: 'meteor' }] }, /faults\[0\] has an unknown kind/],
+    [{ name: 'x', faults: [{ kind: 'main-build', outcome: 'slow' }] }, /faults\[0\]\.outcome must be one of failure, never-starts/],
   ];
   for (const [value, expected] of bad) {
     it(`refuses ${JSON.stringify(value)}`, () => {

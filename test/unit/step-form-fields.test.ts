@@ -14,6 +14,8 @@ import type { Phase1Ports } from '../../src/ports.js';
 import { allExecutors } from '../../src/steps/index.js';
 import { createUpgradeBranch } from '../../src/steps/upgrade-branch.js';
 import { productApproval } from '../../src/steps/github/approval.js';
+import { identifyBuiltTags } from '../../src/steps/github/built-tags.js';
+import { builtTagsContext } from './built-tags-fakes.js';
 
 const VERSION = '2025.4.0';
 const DAML_YAML: Record<string, string> = {
@@ -70,6 +72,11 @@ const FORMS: {
     // The question comes first: declined, it looks at nothing.
     show: (prompt) =>
       productApproval.prepare?.(phase1Context('staging.smoke-approval', prompt) as never) ?? Promise.resolve(),
+  },
+  {
+    file: 'src/steps/github/built-tags-form.ts',
+    executor: identifyBuiltTags as StepExecutor<Phase1Ports, unknown>,
+    show: (prompt) => identifyBuiltTags.prepare?.(builtTagsContext(prompt)) ?? Promise.resolve(),
   },
 ];
 

@@ -98,8 +98,17 @@ export function newRun(state: GitHubState, fields: Pick<RunRecord, 'repo' | 'bra
   return run;
 }
 
-/** Merging into lendos `main` starts "Build and Publish": queued → in_progress → images pushed → success. */
-export function startMainBuild(state: GitHubState, commit: CommitInfo, actor: string): RunRecord {
+type MainBuildFault = Extract<Fault, { kind: 'main-build' }>;
+
+const mainBuildFault = (faults: readonly Fault[]) => faults.find((f): f is MainBuildFault => f.kind === 'main-build');
+
+/**
+ * Merging into lendos `main` starts "Build and Publish": queued → in_progress → images pushed → success. A
+ * `main-build` fault makes it fail part-way (pushing nothing), or start no run at all (answers undefined).
+ */
+export function startMainBuild(state: GitHubState, commit: CommitInfo, actor: string): RunRecord | undefined {
+  const fault = mainBuildFault(state.world.scenario.faults);
+  if (fault?.outcome === 'never-starts') return undefined;
   const run = newRun(state, { repo: 'lendos', branch: 'main', headSha: commit.sha, headMessage: commit.message, actor, workflow: 'build' });
   const duration = state.world.scenario.durations.mainBuild;
   const queued = Math.min(5_000, duration * 0.05);
@@ -108,6 +117,13 @@ export function startMainBuild(state: GitHubState, commit: CommitInfo, actor: st
       await state.world.clock.sleep(queued);
       if (state.closed) return;
       Object.assign(run, { status: 'in_progress', startedAt: state.now(), updatedAt: state.now() });
+      if (fault?.outcome === 'failure') {
+        // The build's tests fail before anything is pushed.
+        await state.world.clock.sleep(Math.max(0, duration * 0.6 - queued));
+        if (state.closed) return;
+        Object.assign(run, { status: 'completed', conclusion: 'failure', updatedAt: state.now() });
+        return;
+      }
       await state.world.clock.sleep(Math.max(0, duration - queued));
       if (state.closed) return;
       pushServiceImages(state, commit.sha);

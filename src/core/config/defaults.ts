@@ -88,7 +88,7 @@ export function defaultConfig(): LendosConfig {
     aws: { artifactsProfile: 'artifacts-prod/SREOperatorAccess', region: REGION },
     kubeconfig: null,
     lease: { name: 'lendos-release-upgrade', namespace: 'lendos-portal', durationSeconds: 60 },
-    github: { apiUrl: 'https://api.github.com', productApprovers: [], productApproverTeam: null, approvalPollSeconds: 30 },
+    github: { apiUrl: 'https://api.github.com', productApprovers: [], productApproverTeam: null, approvalPollSeconds: 30, buildStartTimeoutSeconds: 600 },
     validation: {
       ledgerPattern: 'Connected to (the )?ledger',
       darPattern: 'Loaded DARs?:.*{to}',

@@ -80,10 +80,10 @@ const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 function readGitHub(base: GitHubConfig, value: unknown, at: Sink): GitHubConfig {
   if (value === undefined) return base;
   if (!isRecord(value)) {
-    at.add('github', 'must have apiUrl, productApprovers and productApproverTeam');
+    at.add('github', 'must have apiUrl, productApprovers, productApproverTeam or buildStartTimeoutSeconds');
     return base;
   }
-  expectKeys(at, 'github', value, ['apiUrl', 'productApprovers', 'productApproverTeam', 'approvalPollSeconds']);
+  expectKeys(at, 'github', value, ['apiUrl', 'productApprovers', 'productApproverTeam', 'approvalPollSeconds', 'buildStartTimeoutSeconds']);
   let apiUrl = base.apiUrl;
   if (value.apiUrl !== undefined) {
     const valid = typeof value.apiUrl === 'string' && /^https?:\/\/[^\s/]+/.test(value.apiUrl.trim());
@@ -102,7 +102,13 @@ function readGitHub(base: GitHubConfig, value: unknown, at: Sink): GitHubConfig 
     else if (typeof value.productApproverTeam === 'string' && TEAM.test(value.productApproverTeam.trim())) productApproverTeam = value.productApproverTeam.trim();
     else at.add('github.productApproverTeam', 'must be ORG/TEAM-SLUG (e.g. rplendos/product), or null');
   }
-  return { apiUrl, productApprovers, productApproverTeam, approvalPollSeconds: readPollSeconds(base, value, at) };
+  return {
+    apiUrl,
+    productApprovers,
+    productApproverTeam,
+    approvalPollSeconds: readPollSeconds(base, value, at),
+    buildStartTimeoutSeconds: readBuildStart(base, value.buildStartTimeoutSeconds, at),
+  };
 }
 
 function readPollSeconds(base: GitHubConfig, value: Record<string, unknown>, at: Sink): number {
@@ -111,6 +117,15 @@ function readPollSeconds(base: GitHubConfig, value: Record<string, unknown>, at:
   if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600) return seconds;
   at.add('github.approvalPollSeconds', 'must be a whole number of seconds from 1 to 3600, e.g. 30');
   return base.approvalPollSeconds;
+}
+
+const BUILD_START_SECONDS = { min: 1, max: 7200 };
+
+function readBuildStart(base: GitHubConfig, seconds: unknown, at: Sink): number {
+  if (seconds === undefined) return base.buildStartTimeoutSeconds;
+  if (typeof seconds === 'number' && Number.isInteger(seconds) && seconds >= BUILD_START_SECONDS.min && seconds <= BUILD_START_SECONDS.max) return seconds;
+  at.add('github.buildStartTimeoutSeconds', `must be a whole number of seconds from ${BUILD_START_SECONDS.min} to ${BUILD_START_SECONDS.max} (default 600)`);
+  return base.buildStartTimeoutSeconds;
 }
 
 function readStrings<T extends object>(base: T, value: unknown, at: ReturnType<Problems['at']>, path: string): T {

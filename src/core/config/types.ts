@@ -105,6 +105,8 @@ export interface GitHubConfig {
   readonly productApproverTeam: string | null;
   /** Seconds between two looks for product's approval on the release PR while a step waits for it. */
   readonly approvalPollSeconds: number;
+  /** How long 2.2 waits for the main build's first Actions run to appear after the merge before it says so. */
+  readonly buildStartTimeoutSeconds: number;
 }
 
 export interface LendosConfig {

@@ -63,6 +63,8 @@ function mergeToMain(context: RunbookContext): StepDef {
 
 function identifyTags(context: RunbookContext): StepDef {
   const repositories = Object.values(context.config.ecr.serviceRepositories);
+  const seconds = context.config.github.buildStartTimeoutSeconds;
+  const startWait = seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
   return manualStep({
     id: 'staging.identify-tags',
     phase: 'staging',
@@ -71,17 +73,18 @@ function identifyTags(context: RunbookContext): StepDef {
     section: '2.2',
     anchor: '2.2 Identify Built Artifact Tags',
     guidance: paragraph(
-      'Wait for the main build to finish, then read from ECR the new image tag of each service: LendOS Portal backend and frontend, Signing Portal backend and frontend.',
-      'Take the tag this build pushed, which is the most recently pushed one, not merely the highest number.',
-      'Record all four: the values-tags updates for staging and for production both use them.',
+      `Run after 2.2 Merge: it follows the GitHub Actions runs of the merge commit on \`main\` until they finish, their state shown on the step; a failed run, or no run starting within \`github.buildStartTimeoutSeconds\` (${startWait}), stops it with the link to look at.`,
+      'For each service — LendOS Portal backend and frontend, Signing Portal backend and frontend — it takes the image pushed to ECR while that build ran (preferring the `codacy/git-version` semver tag, e.g. `v0.0.830`), never merely the newest or highest tag, and shows tag, digest and push time to confirm.',
+      'A tag you change is checked in ECR and recorded as an override with your reason. The values-tags updates for staging and production both use the recorded tags.',
     ),
     commands: [
-      'gh run list --branch main --limit 5',
+      'gh run list --branch main --commit <merge-sha>',
+      'gh run watch <run-id> --exit-status',
       ...repositories.map((repository) =>
-        ecrImagesCommand(context.config, repository, 'sort_by(imageDetails,&imagePushedAt)[-5:].imageTags'),
+        ecrImagesCommand(context.config, repository, 'sort_by(imageDetails,&imagePushedAt)[-5:].[imageTags[0],imagePushedAt,imageDigest]'),
       ),
     ],
-    success: 'The four image tags built from the release merge are recorded.',
+    success: 'The four image tags pushed by the main build of the release merge are recorded with digest and push time (a changed tag with its reason).',
     dependsOn: ['staging.merge-to-main'],
   });
 }
