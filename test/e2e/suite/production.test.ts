@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { PlannedStep } from '../../../src/core/plan';
 import type { LendosApi } from '../../../src/extension';
 import { crashExtensionHost, e2ePass, getExtension, markerPath, screenshot, waitFor } from './harness';
-import { updateValuesTags } from './world';
+import { commentAsApprover, updateValuesTags } from './world';
 
 type Result = { ok: boolean; message?: string; value?: unknown };
 const CONFIRM = { yes: true, confirmEnvironment: 'bxci' };
@@ -51,8 +51,11 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     const { lendos, status } = await api();
     await waitFor(() => status('staging.upgrade.validate')?.status === 'succeeded', 20_000, 'staging validated');
     updateValuesTags('production');
-    const approval = (await vscode.commands.executeCommand('lendos.markStepDone', 'staging.smoke-approval', { note: 'Approved by Luis in REL-123 (rehearsal)' })) as Result;
-    assert.equal(approval.ok, true, approval.message);
+    // Product's approval of staging is found on the release PR: luis-product's review (Check Approval Now looks once).
+    const approval = (await vscode.commands.executeCommand('lendos.checkApproval', 'staging.smoke-approval', CONFIRM)) as Result;
+    await lendos.session.refresh();
+    assert.deepEqual(approval, { ok: true, value: 'succeeded' }, status('staging.smoke-approval')?.state.message ?? '');
+    assert.equal((status('staging.smoke-approval')?.state.evidence.approval as { by?: string } | undefined)?.by, 'luis-product');
     const tags = (await vscode.commands.executeCommand('lendos.markStepDone', 'production.values-tags', { note: 'rehearsal' })) as Result;
     assert.equal(tags.ok, true, tags.message);
 
@@ -104,5 +107,16 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     assert.match(rows, /signing-portal/);
     await showTree(lendos);
     await screenshot('production-upgrade-done');
+
+    // 3.3: product approves production on the release PR; 3.4: main is synced into develop with a merge commit.
+    const pr = Number(status('staging.merge-to-main')!.state.evidence.pr);
+    await commentAsApprover(pr, 'Smoke tests in BXCI look good.\n/approve production');
+    const production = (await vscode.commands.executeCommand('lendos.checkApproval', 'production.smoke-test', CONFIRM)) as Result;
+    assert.deepEqual(production, { ok: true, value: 'succeeded' }, status('production.smoke-test')?.state.message ?? '');
+    await expectSucceeded(lendos, 'production.gitflow');
+    const gitflow = status('production.gitflow')!.state.evidence;
+    assert.match(String(gitflow.mergeSha), /^[0-9a-f]{40}$/);
+    await lendos.treeView.reveal({ kind: 'step', stepId: 'production.gitflow' }, { select: true, focus: false, expand: true });
+    await screenshot('release-complete');
   });
 });
