@@ -37,6 +37,30 @@ export interface Prompt {
   confirmTyped(message: string, expected: string): Promise<boolean>;
   /** One form with several fields, confirmed together; undefined when cancelled. */
   form(title: string, fields: readonly FormField[]): Promise<Record<string, string> | undefined>;
+  /**
+   * A change to a file shown before it is written, answered Apply (true) or Discard (false). A shell without a view of
+   * its own leaves it out: `reviewChange` then asks `confirm` with the unified diff as the detail.
+   */
+  reviewChange?(change: ProposedChange): Promise<boolean>;
+}
+
+/** A file's proposed new content, with its unified diff for shells that show text. */
+export interface ProposedChange {
+  /** E.g. "Staging values-tags for release 2025.4.0". */
+  readonly title: string;
+  /** The file, as the person knows it (absolute, or relative to its repository). */
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+  /** The unified diff of before → after. */
+  readonly diff: string;
+  /** The apply button's words, e.g. "Apply and open the PR". */
+  readonly action: string;
+}
+
+/** Shows a proposed change the shell's way; true when the person applies it. */
+export function reviewChange(prompt: Prompt, change: ProposedChange): Promise<boolean> {
+  return prompt.reviewChange ? prompt.reviewChange(change) : prompt.confirm(`${change.title}: ${change.path}`, change.action, change.diff);
 }
 
 /**
