@@ -23,6 +23,7 @@ import { createStatusBar } from './vscode/status-bar.js';
 import { STEP_SCHEME, StepDocumentProvider } from './vscode/step-document.js';
 import { ReleaseTreeProvider, type ReleaseNode } from './vscode/tree.js';
 import { StageChannels } from './vscode/stage-logs.js';
+import { ChangeReviews } from './vscode/review-change.js';
 import { StepTerminals } from './vscode/step-terminal.js';
 import { textOnly } from './vscode/text-only-log.js';
 
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   };
   const stages = new StageChannels();
   const terminals = new StepTerminals(log);
+  const reviews = new ChangeReviews();
   context.subscriptions.push(
     log,
     session,
@@ -79,7 +81,8 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     createStatusBar(session, () => config.worldFile),
     stages,
     terminals,
-    ...registerCommands({ session, runner, terminals, reveal, context, stages, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root), github: async () => ({ gh: await ports.github(), lendos: (await ports.repositories()).lendos }) }),
+    reviews,
+    ...registerCommands({ session, runner, terminals, reveal, context, stages, reviews, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root), github: async () => ({ gh: await ports.github(), lendos: (await ports.repositories()).lendos }) }),
   );
   // Watching files and reading settings and journals is not activation's work: it starts right after, and the
   // tree fills in when it is done.

@@ -1,20 +1,8 @@
 /** Check Approval Now: an approval step (2.5, 3.3) looks once for product's approval on GitHub, without waiting. */
-import type * as vscode from 'vscode';
-import type { StepRunner } from '../../engine/step-runner.js';
-import type { ReleaseSession } from '../session.js';
-import type { StageChannels } from '../stage-logs.js';
-import type { StepTerminals } from '../step-terminal.js';
-import { runStep } from './run.js';
+import { runStep, type RunStepDeps } from './run.js';
 
-export function checkApproval(
-  session: ReleaseSession,
-  runner: StepRunner,
-  terminals: StepTerminals,
-  stages: StageChannels,
-  reveal: (stepId: string) => void,
-  mode: vscode.ExtensionMode,
-) {
-  return runStep(session, runner, terminals, stages, reveal, mode, {
+export function checkApproval(deps: RunStepDeps) {
+  return runStep(deps, {
     values: { wait: 'no' },
     pick: {
       placeHolder: 'Check which approval?',

@@ -10,6 +10,7 @@ import type { StepTerminals } from '../step-terminal.js';
 import { startRehearsal, stopRehearsal } from './rehearsal.js';
 import { refresh, showJournal, startRelease, switchRelease } from './release.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
+import type { ChangeReviews } from '../review-change.js';
 
 export interface CommandDeps {
   readonly session: ReleaseSession;
@@ -23,11 +24,14 @@ export interface CommandDeps {
   readonly runbookPath: () => string;
   /** GitHub and the lendos repository, for commands that act on GitHub outside a step. */
   readonly github: () => Promise<GitHubAccess>;
+  /** Proposed changes under review in their files (values-tags), and the editor's prompt that shows them. */
+  readonly reviews: ChangeReviews;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function commandTable(deps: CommandDeps): Record<string, (...args: any[]) => unknown> {
   const { session } = deps;
+  const run = { ...deps, mode: deps.context.extensionMode, prompt: deps.reviews.prompt };
   return {
     'lendos.startRelease': startRelease(session),
     'lendos.switchRelease': switchRelease(session),
@@ -38,12 +42,14 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.openRunbookSection': openRunbookSection(session, deps.runbookPath),
     'lendos.showJournal': showJournal(session, deps.journalPath),
     'lendos.refresh': refresh(session),
-    'lendos.runStep': runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode),
-    'lendos.runUpgradeStage': runUpgradeStage(session, runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode)),
+    'lendos.runStep': runStep(run),
+    'lendos.runUpgradeStage': runUpgradeStage(session, runStep(run)),
     'lendos.showStageLog': showStageLog(session, deps.stages),
-    'lendos.runPreflight': runPreflight(runStep(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode)),
+    'lendos.runPreflight': runPreflight(runStep(run)),
     'lendos.addPreflightWorkflow': addPreflightWorkflow(deps.github, deps.context.extensionMode),
-    'lendos.checkApproval': checkApproval(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode),
+    'lendos.checkApproval': checkApproval(run),
+    'lendos.applyProposedChange': (uri?: vscode.Uri) => deps.reviews.answer(true, uri),
+    'lendos.discardProposedChange': (uri?: vscode.Uri) => deps.reviews.answer(false, uri),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),
   };

@@ -6,7 +6,8 @@ import type { UpgradeStage } from '../../core/runbook/types.js';
 import { neutralise, neutraliseLine } from '../../core/text.js';
 import type { StepRunner } from '../../engine/step-runner.js';
 import { answersFrom, scriptedPrompt, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
-import { vscodePrompt, withValues } from '../prompt.js';
+import type { Prompt } from '../../engine/step-types.js';
+import { withValues } from '../prompt.js';
 import type { ReleaseSession } from '../session.js';
 import type { StageChannels } from '../stage-logs.js';
 import type { StepTerminals } from '../step-terminal.js';
@@ -24,15 +25,22 @@ export interface RunStepOptions {
 
 const RUNNABLE = { placeHolder: 'Run which step?', filter: (p: PlannedStep) => (p.step.kind === 'automated' || p.step.checkable === true) && p.status !== 'blocked' };
 
-export function runStep(
-  session: ReleaseSession,
-  runner: StepRunner,
-  terminals: StepTerminals,
-  stages: StageChannels,
-  reveal: (stepId: string) => void,
-  mode: vscode.ExtensionMode,
-  options: RunStepOptions = {},
-) {
+/** What Run Step needs from the editor. */
+export interface RunStepDeps {
+  readonly session: ReleaseSession;
+  readonly runner: StepRunner;
+  readonly terminals: StepTerminals;
+  readonly stages: StageChannels;
+  /** Brings a step into sight in the Release view. */
+  readonly reveal: (stepId: string) => void;
+  /** Scripted answers count only in the test harness's mode. */
+  readonly mode: vscode.ExtensionMode;
+  /** The editor's questions (modals, forms, a proposed change shown in its file). */
+  readonly prompt: Prompt;
+}
+
+export function runStep(deps: RunStepDeps, options: RunStepOptions = {}) {
+  const { session, runner, terminals, stages, reveal, mode } = deps;
   /** `answers`: run without asking, as `lendos run --yes` does — honoured for the test harness only. */
   return (arg?: ReleaseNode | string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> =>
     report(async () => {
@@ -56,7 +64,7 @@ export function runStep(
           });
           try {
             const scripted = answersFrom(answers, mode === vscode.ExtensionMode.Test, terminal);
-            const prompt = withValues(scripted ? scriptedPrompt(scripted, terminal) : vscodePrompt, options.values);
+            const prompt = withValues(scripted ? scriptedPrompt(scripted, terminal) : deps.prompt, options.values);
             const environment = step.environment ?? 'staging';
             const stageLog = (stage: UpgradeStage) => stages.sink(environment, stage);
             return await runner.run(version, step.id, { prompt, log: terminal, signal: abort.signal, stageLog });
