@@ -6,6 +6,10 @@ import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+/** `--outdir <dir>`: where the bundles go (`npm run package` builds into its staging folder); default dist/. */
+const outdirArg = process.argv.indexOf('--outdir');
+const outdir = outdirArg === -1 ? 'dist' : path.resolve(process.argv[outdirArg + 1] ?? 'dist');
+const withTests = outdirArg === -1;
 const root = path.dirname(new URL(import.meta.url).pathname);
 
 /** Source module → lazy bundle file name in dist/. Importers get `require('./<name>.js')`. */
@@ -49,22 +53,22 @@ const common = {
 
 function configs() {
   const list = [
-    { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyPlugin('src/extension.ts')] },
+    { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir, plugins: [lazyPlugin('src/extension.ts')] },
     {
       ...common,
       entryPoints: { cli: 'src/cli/main.ts' },
-      outdir: 'dist',
+      outdir,
       banner: { js: '#!/usr/bin/env node' },
       plugins: [lazyPlugin('src/cli/main.ts')],
     },
   ];
   for (const [src, name] of Object.entries(lazyBundles)) {
     if (existsSync(path.join(root, src))) {
-      list.push({ ...common, entryPoints: { [name]: src }, outdir: 'dist', plugins: [lazyPlugin(src)] });
+      list.push({ ...common, entryPoints: { [name]: src }, outdir, plugins: [lazyPlugin(src)] });
     }
   }
   const e2eDir = path.join(root, 'test/e2e/suite');
-  if (existsSync(e2eDir)) {
+  if (withTests && existsSync(e2eDir)) {
     const entries = readdirSync(e2eDir).filter((f) => f.endsWith('.ts')).map((f) => `test/e2e/suite/${f}`);
     list.push({
       ...common,
@@ -86,8 +90,10 @@ function report(results) {
       rows.push({ file, bytes: out.bytes });
     }
   }
-  mkdirSync(path.join(root, 'dist'), { recursive: true });
-  writeFileSync(path.join(root, 'dist/size-report.json'), JSON.stringify(rows, null, 2) + '\n');
+  if (withTests) {
+    mkdirSync(path.join(root, 'dist'), { recursive: true });
+    writeFileSync(path.join(root, 'dist/size-report.json'), JSON.stringify(rows, null, 2) + '\n');
+  }
   if (!watch) for (const r of rows) console.log(`${r.file.padEnd(24)} ${(r.bytes / 1024).toFixed(1).padStart(8)} kB`);
 }
 

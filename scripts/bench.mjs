@@ -1,10 +1,10 @@
-// `npm run bench`: the main bundle's minified size and the extension's activation time in a real VS Code
+// `npm run bench`: the main bundle's minified size and the VSIX's size and the extension's activation time in a real VS Code
 // (code-server), against a baseline extension that does nothing, activated in the same run; then the upgrade
 // procedure's budgets, each a program under bench/ run as a child process that prints one JSON result line (log
 // streaming, event → tree, hands-off staging), each against a baseline it measures in the same process.
 // Medians, not asserts. Usage: npm run bench -- [--only bundle,activation,logs,tree,staging,preflight] [--runs N]
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ import { ensureCodeServer, startCodeServer } from './code-server.mjs';
 import { launchChromium } from './lib/browser.mjs';
 import { createDemoWorkspace } from './lib/demo-workspace.mjs';
 import { projectRoot } from './lib/paths.mjs';
-import { run, sleep } from './lib/processes.mjs';
+import { capture, run, sleep } from './lib/processes.mjs';
 
 const BUDGET = { activationMs: 50, bundleKb: 150, logLinesPerSecond: 200_000, treeMs: 100, stagingSeconds: 120, preflightMs: 1500 };
 const BENCHES = ['bundle', 'activation', 'logs', 'tree', 'staging', 'preflight'];
@@ -36,6 +36,19 @@ const median = (values) => {
 };
 const verdict = (ok) => (ok ? 'within' : 'OVER');
 const number = (value, digits = 0) => value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The VSIX `npm run package` builds (in a temporary folder): its size and file count. */
+async function packageSize() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'lendos-bench-vsix-'));
+  try {
+    const out = path.join(dir, 'lendos-release.vsix');
+    const stdout = await capture('node', ['scripts/package.mjs', '--out', out], { cwd: projectRoot });
+    const files = Number(/\((\d+) files/.exec(stdout)?.[1] ?? 0);
+    return { kb: (await stat(out)).size / 1024, files };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 async function bundleSize() {
   await run('node', ['esbuild.mjs', '--production'], { cwd: projectRoot });
@@ -240,7 +253,10 @@ function bundleSummary(sizes) {
 
 if (selected('bundle') || selected('activation')) {
   const sizes = await bundleSize();
-  if (selected('bundle')) summary.push(...bundleSummary(sizes));
+  if (selected('bundle')) {
+    const vsix = await packageSize();
+    summary.push(...bundleSummary(sizes), `  package (VSIX)           ${vsix.kb.toFixed(0)} kB, ${vsix.files} files`);
+  }
   if (selected('activation')) await measure('activation', activation, activationSummary);
 }
 // The CLI the staging bench runs, and the development build everyone else expects after a production one.
