@@ -1,9 +1,12 @@
 // e2e tests in a real VS Code: builds, starts a rehearsal world and code-server on its lendos workspace, opens the workbench in
 // headless Chromium with VS Code's automation payload, and streams the extension-host mocha run to stdout.
 // Env: E2E_GREP (mocha grep), E2E_TIMEOUT_MS (default 10 min), E2E_KEEP=1 (keep the temp run folder).
-// `--no-build` uses the bundles as they are (e.g. while `npm run watch` runs).
+// What runs is what ships: the VSIX `npm run package` builds, installed into code-server with `--install-extension`
+// and loaded from where code-server installed it (as the development extension, so the tests run in Test mode).
+// `--no-build` uses the bundles as they are (e.g. while `npm run watch` runs); `--from-source` loads the extension
+// from the project folder instead of the VSIX.
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import util from 'node:util';
@@ -11,12 +14,13 @@ import { ensureCodeServer, startCodeServer } from './code-server.mjs';
 import { launchChromium } from './lib/browser.mjs';
 import { prepareRehearsalWorkspace } from './lib/rehearsal-workspace.mjs';
 import { projectRoot, secondsSince } from './lib/paths.mjs';
-import { onInterrupt, run } from './lib/processes.mjs';
+import { capture, onInterrupt, run } from './lib/processes.mjs';
 
 // A closed pipe (the parent gone after Ctrl-C) must not crash the cleanup of code-server and Chromium.
 process.stdout.on('error', () => {});
 process.stderr.on('error', () => {});
 
+const fromSource = process.argv.includes('--from-source');
 const timeoutMs = Number(process.env.E2E_TIMEOUT_MS) || 10 * 60_000;
 const artifactsDir = path.join(projectRoot, 'test-artifacts');
 const screenshotsDir = path.join(artifactsDir, 'screenshots');
@@ -78,11 +82,15 @@ async function runSuite(session) {
   // The suites run on the rehearsal world's lendos clone: real git remotes, clusters, ECR, RDS and GitHub on loopback.
   session.world = await prepareRehearsalWorkspace({ dir: path.join(session.runDir, 'world'), scenario: 'e2e' });
   const { workspace } = session.world;
+  const extensionsDir = path.join(session.runDir, 'extensions');
+  const extension = fromSource ? projectRoot : await installPackage(session.runDir, extensionsDir);
+  console.log(`e2e: the extension from ${path.relative(projectRoot, extension) || 'the project folder'}`);
   session.server = await startCodeServer({
     workspace,
+    extensionsDir,
     runDir: path.join(session.runDir, 'code-server'),
     env: { LENDOS_E2E: '1', LENDOS_E2E_ARTIFACTS: screenshotsDir, LENDOS_E2E_WORLD: session.world.worldFile },
-    extensionDevelopmentPath: projectRoot,
+    extensionDevelopmentPath: extension,
     extensionTestsPath: testsIndex,
     log: (line) => session.serverLog.write(`${line}\n`),
   });
@@ -92,6 +100,20 @@ async function runSuite(session) {
   const { exit } = await wireAutomation(session);
   await session.page.goto(session.server.openUrl);
   return exit;
+}
+
+/** Builds the VSIX and installs it with code-server; returns the folder code-server installed it into. */
+async function installPackage(runDir, extensionsDir) {
+  const vsix = path.join(runDir, 'lendos-release.vsix');
+  await run('node', ['scripts/package.mjs', '--out', vsix], { cwd: projectRoot });
+  const binary = await ensureCodeServer();
+  await capture(binary, ['--user-data-dir', path.join(runDir, 'install-user-data'), '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+    env: { ...process.env, EXTENSIONS_GALLERY: '{}', XDG_CONFIG_HOME: path.join(runDir, 'install-xdg'), XDG_DATA_HOME: path.join(runDir, 'install-xdg') },
+  });
+  const { publisher, name, version } = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8'));
+  const installed = path.join(extensionsDir, `${publisher}.${name}-${version}`);
+  await access(path.join(installed, 'dist', 'extension.js'));
+  return installed;
 }
 
 /** Installs VS Code's automation hooks on the page; `exit` resolves with the exit code the workbench reports. */

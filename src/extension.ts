@@ -37,6 +37,8 @@ export interface LendosApi {
   readonly treeView: vscode.TreeView<ReleaseNode>;
   readonly runner: StepRunner;
   readonly config: () => LendosConfig;
+  /** The proposed change under review in its file, if any. */
+  readonly reviews: ChangeReviews;
 }
 
 export function activate(context: vscode.ExtensionContext): LendosApi {
@@ -96,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const activateMs = performance.now() - activateStartedAt;
   const activationMs = loadedAt - loadStartedAt + activateMs;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (loading the bundle ${(loadedAt - loadStartedAt).toFixed(1)} ms, activate ${activateMs.toFixed(1)} ms)`);
-  return { activationMs, session, tree, treeView, runner, config: () => config.current };
+  return { activationMs, session, tree, treeView, runner, config: () => config.current, reviews };
 }
 
 export function deactivate(): void {}

@@ -54,6 +54,11 @@ export class ChangeReviews implements vscode.Disposable, vscode.CodeLensProvider
     ];
   }
 
+  /** The change under review, if any. */
+  get reviewing(): ProposedChange | undefined {
+    return this.pending?.change;
+  }
+
   /** Shows the change and answers whether the person applied it; a change shown before is discarded. */
   async review(change: ProposedChange): Promise<boolean> {
     this.settle(false);
