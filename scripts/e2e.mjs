@@ -84,7 +84,7 @@ async function runSuite(session) {
   const { workspace } = session.world;
   const extensionsDir = path.join(session.runDir, 'extensions');
   const extension = fromSource ? projectRoot : await installPackage(session.runDir, extensionsDir);
-  console.log(`e2e: the extension from ${path.relative(projectRoot, extension) || 'the project folder'}`);
+  console.log(`e2e: the extension from ${extension === projectRoot ? 'the project folder' : extension}`);
   session.server = await startCodeServer({
     workspace,
     extensionsDir,
@@ -172,6 +172,7 @@ async function onAutomationLog(session, type, args) {
     const [marker, ...rest] = line.trim().split(' ');
     const payload = rest.join(' ');
     if (marker === 'LENDOS_SCREENSHOT') await screenshotOnRequest(session, payload);
+    else if (marker === 'LENDOS_UI') await uiOnRequest(session, payload);
     else if (marker === 'LENDOS_KILL_EXTENSION_HOST') killExtensionHost(session, Number(payload));
     else if (marker === 'LENDOS_E2E_TEST') session.outcomes.record(parseOutcome(payload));
     else if (marker === 'LENDOS_E2E_START' || marker === 'LENDOS_E2E_TOTALS')
@@ -217,6 +218,30 @@ async function screenshotOnRequest(session, name) {
   } catch (error) {
     console.error(`e2e: screenshot ${name} failed: ${error.message}`);
   }
+}
+
+/**
+ * What a person does with the mouse and keyboard, asked for by a test (`ui()` in the harness): click an element (a
+ * CSS selector, optionally the one with a text), press a key, or type. The answer goes to `<artifacts>/.ui/<id>.json`.
+ */
+async function uiOnRequest(session, payload) {
+  let request;
+  let answer = { ok: true };
+  try {
+    request = JSON.parse(payload);
+    const { page } = session;
+    if (request.action === 'click') {
+      const target = page.locator(request.selector, request.text ? { hasText: request.text } : {}).first();
+      await target.click({ timeout: 10_000 });
+    } else if (request.action === 'press') await page.keyboard.press(request.key);
+    else if (request.action === 'type') await page.keyboard.type(request.text, { delay: 20 });
+    else throw new Error(`unknown ui action ${request.action}`);
+  } catch (error) {
+    answer = { ok: false, error: error.message.split('\n')[0] };
+  }
+  if (!/^[a-z0-9-]+$/.test(String(request?.id))) return console.error(`e2e: ui request without an id: ${payload}`);
+  await mkdir(path.join(screenshotsDir, '.ui'), { recursive: true });
+  await writeFile(path.join(screenshotsDir, '.ui', `${request.id}.json`), JSON.stringify(answer));
 }
 
 async function saveScreenshot(session, name) {

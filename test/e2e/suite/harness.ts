@@ -2,7 +2,7 @@
  * Helpers for e2e tests that run inside the real extension host (code-server), driven by scripts/e2e.mjs.
  * The host runs on the same machine as the driver, so they meet through log lines and the file system.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -48,6 +48,27 @@ export async function screenshot(name: string): Promise<string> {
   console.log(`LENDOS_SCREENSHOT ${name}`);
   await waitFor(() => existsSync(done), screenshotTimeoutMs, `the screenshot ${name}`);
   return path.join(dir, `${name}.png`);
+}
+
+/** A click, key press or typing in the workbench, done by the driver through the browser as a person would. */
+export type UiAction =
+  | { readonly action: 'click'; readonly selector: string; readonly text?: string }
+  | { readonly action: 'press'; readonly key: string }
+  | { readonly action: 'type'; readonly text: string };
+
+let uiRequests = 0;
+
+/** Asks the driver to do `request` in the browser and waits for it; fails with the driver's reason. */
+export async function ui(request: UiAction): Promise<void> {
+  uiRequests += 1;
+  const id = `${process.pid}-${uiRequests}`;
+  const answer = path.join(artifactsDir(), '.ui', `${id}.json`);
+  console.log(`LENDOS_UI ${JSON.stringify({ ...request, id })}`);
+  await waitFor(() => existsSync(answer), screenshotTimeoutMs, `the driver to ${request.action}`);
+  const { ok, error } = JSON.parse(readFileSync(answer, 'utf8')) as { ok: boolean; error?: string };
+  if (!ok) throw new Error(`${JSON.stringify(request)}: ${error ?? 'failed'}`);
+  // Lets the workbench react before the test looks.
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 /** Runs a VS Code command and returns its result typed as the caller expects. */
