@@ -62,7 +62,7 @@ async function writeBaseline(extensionsDir) {
   await mkdir(dir, { recursive: true });
   await writeFile(
     path.join(dir, 'package.json'),
-    JSON.stringify({ name: 'bench-baseline', publisher: 'lendos', version: '0.0.1', engines: { vscode: '^1.100.0' }, main: './extension.js', activationEvents: ['workspaceContains:VERSION'] }),
+    JSON.stringify({ name: 'bench-baseline', publisher: 'lendos', version: '0.0.1', engines: { vscode: '^1.100.0' }, main: './extension.js', activationEvents: ['workspaceContains:services/portal-daml-upgrade/**'] }),
   );
   await writeFile(
     path.join(dir, 'extension.js'),

@@ -21,6 +21,10 @@ describe('commands: package.json and the registered table', () => {
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'LendOS', c.command);
   });
 
+  it('activates on the lendos repository only, leaving the command and view events to VS Code', () => {
+    assert.deepEqual(manifest.activationEvents, ['workspaceContains:services/portal-daml-upgrade/**']);
+  });
+
   it('the preflight commands are there', () => {
     assert.ok(registered.includes('lendos.runPreflight'));
     assert.ok(registered.includes('lendos.addPreflightWorkflow'));
