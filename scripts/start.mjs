@@ -23,15 +23,39 @@ import { onInterrupt, run } from './lib/processes.mjs';
 process.stdout.on('error', () => {});
 process.stderr.on('error', () => {});
 
-const { values: options } = parseArgs({
-  options: {
-    dir: { type: 'string' },
-    port: { type: 'string' },
-    scenario: { type: 'string', default: 'happy-path' },
-    demo: { type: 'boolean', default: false },
-    check: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm start -- [--scenario <name>] [--dir <folder>] [--port <n>] [--demo] [--check]
+
+Starts the rehearsal world and the extension in code-server on the world's lendos workspace; prints the URL.
+  --scenario <name>  rehearsal scenario (rehearsal/scenarios/<name>.yaml; default happy-path)
+  --dir <folder>     the world's folder (default: <cache>/rehearsal-<timestamp>)
+  --port <n>         port for code-server (default: 8080 when free, else any free port)
+  --demo             a plain demo repository instead of the rehearsal world (no clusters, no AWS)
+  --check            open the URL in headless Chromium, confirm the LendOS view appears, then stop
+  -h, --help         this help`;
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        dir: { type: 'string' },
+        port: { type: 'string' },
+        scenario: { type: 'string', default: 'happy-path' },
+        demo: { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`start: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const options = parseOptions();
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 /**
  * The world the editor opens: the rehearsal world (its lendos clone carries the `lendos.rehearsal.world` setting),
