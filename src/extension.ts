@@ -15,6 +15,7 @@ import { StepRunner } from './engine/step-runner.js';
 import { noWorkspaceLocks, noWorkspaceRepo, noWorkspaceStore } from './engine/no-workspace.js';
 import { AUTOMATED_STEPS } from './steps/automated.js';
 import { registerCommands } from './vscode/commands/index.js';
+import { updateRehearsalContext } from './vscode/commands/rehearsal.js';
 import { ConfigHolder } from './vscode/config-holder.js';
 import { declinePrompt } from './vscode/prompt.js';
 import { ReleaseSession } from './vscode/session.js';
@@ -90,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   // tree fills in when it is done.
   setTimeout(() => {
     context.subscriptions.push(...watchWorkspace(root, session, config));
+    void updateRehearsalContext(context);
     void config
       .reload()
       .then(() => session.refresh())

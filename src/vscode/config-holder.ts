@@ -38,6 +38,8 @@ export class ConfigHolder {
     const resolved = resolveConfig(layers);
     this.problems = [...extra, ...resolved.problems, ...this.loadWorld()];
     this.current = withRehearsal(resolved.config, this.world);
+    // This window works in a rehearsal world: the view offers no second one.
+    void vscode.commands.executeCommand('setContext', 'lendos.inRehearsal', this.world !== undefined);
     if (this.problems.length > 0) {
       this.log.warn(`Configuration problems (defaults used where invalid):\n${formatProblems(this.problems)}`);
     }

@@ -7,6 +7,12 @@ import { report, type CommandResult } from './shared.js';
 
 const KEY = 'lendos.rehearsalWorlds';
 
+/** `lendos.rehearsalRunning`: a world Start Rehearsal started is running (Stop Rehearsal shows, Start hides). */
+export async function updateRehearsalContext(context: vscode.ExtensionContext): Promise<void> {
+  const running = context.globalState.get<string[]>(KEY, []).some((file) => runningWorld(file) !== undefined);
+  await vscode.commands.executeCommand('setContext', 'lendos.rehearsalRunning', running);
+}
+
 export function startRehearsal(context: vscode.ExtensionContext) {
   return (scenarioArg?: unknown, options: { open?: boolean } = {}): Promise<CommandResult<RunningWorld | undefined>> =>
     report(async () => {
@@ -24,6 +30,7 @@ export function startRehearsal(context: vscode.ExtensionContext) {
       );
       const worlds = context.globalState.get<string[]>(KEY, []);
       await context.globalState.update(KEY, [...worlds, world.worldFile]);
+      await updateRehearsalContext(context);
       const open = options.open ?? (await vscode.window.showInformationMessage(
         `The rehearsal world is running (scenario ${scenario}). Open its lendos workspace?`,
         'Open in New Window',
@@ -45,6 +52,7 @@ export function stopRehearsal(context: vscode.ExtensionContext) {
       }
       for (const world of running) await stopWorldProcess(world);
       await context.globalState.update(KEY, []);
+      await updateRehearsalContext(context);
       void vscode.window.showInformationMessage(`Stopped ${running.length} rehearsal world(s); their servers are closed.`);
       return running.length;
     });
