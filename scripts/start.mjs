@@ -16,8 +16,9 @@ import { ensureCodeServer, freePort, startCodeServer } from './code-server.mjs';
 import { launchChromium } from './lib/browser.mjs';
 import { createDemoWorkspace } from './lib/demo-workspace.mjs';
 import { prepareRehearsalWorkspace } from './lib/rehearsal-workspace.mjs';
+import { ensureSystemPackages } from './lib/system-packages.mjs';
 import { cacheDir, projectRoot } from './lib/paths.mjs';
-import { onInterrupt, run } from './lib/processes.mjs';
+import { capture, onInterrupt } from './lib/processes.mjs';
 
 // A closed pipe (the parent gone after Ctrl-C) must not crash the cleanup of code-server and Chromium.
 process.stdout.on('error', () => {});
@@ -114,7 +115,9 @@ async function checkInBrowser(openUrl, runDir) {
 async function main() {
   const prefix = options.demo ? 'demo-workspace' : 'rehearsal';
   const dir = path.resolve(options.dir ?? path.join(cacheDir(), `${prefix}-${timestamp()}`));
-  await run('node', ['esbuild.mjs'], { cwd: projectRoot });
+  await ensureSystemPackages('start');
+  console.log('start: building the extension…');
+  await capture('node', ['esbuild.mjs'], { cwd: projectRoot });
   await ensureCodeServer();
   await mkdir(dir, { recursive: true });
   const world = await prepareWorkspace(dir);

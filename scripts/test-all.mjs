@@ -1,5 +1,5 @@
 // `npm test`: every check in order, stopping at the first failure, then a summary of the mocha tiers.
-// Order: typecheck, lint, build, tools (when scripts/tools.mjs exists), unit, integration, e2e.
+// Order: system packages, typecheck, lint, build, tools (when scripts/tools.mjs exists), unit, integration, e2e.
 // `npm test -- --from unit` starts at a later stage (the earlier ones are listed as not run).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,6 +12,7 @@ const colour = process.stdout.isTTY ? ['--color'] : [];
 
 /** Each stage: a command, and for test tiers how to read passed/failed counts from its output. */
 const stages = [
+  { name: 'system packages', command: ['node', 'scripts/system-packages.mjs', 'test'] },
   { name: 'typecheck', command: ['npm', 'run', '--silent', 'typecheck'] },
   { name: 'lint', command: ['npm', 'run', '--silent', 'lint'] },
   { name: 'build', command: ['node', 'esbuild.mjs'] },

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { secondsSince } from './paths.mjs';
-import { capture, run } from './processes.mjs';
+import { capture, runLogged } from './processes.mjs';
 
 const debianRipgrep = '/usr/bin/rg';
 
@@ -16,7 +16,7 @@ export async function installCodeServerInto(home, version) {
       mkdir(d, { recursive: true }),
     ),
   );
-  console.log(`code-server: installing ${version} into ${home} (1.5–4 minutes on 2 cores)`);
+  console.log(`code-server: installing ${version} once, into ${home} (about 2 minutes; later starts reuse it)`);
   const startedAt = performance.now();
   const tarball = await npmPack(`code-server@${version}`, env);
   const ripgrepVersion = await ripgrepVersionOf(tarball, env.TMPDIR);
@@ -26,7 +26,8 @@ export async function installCodeServerInto(home, version) {
   const manifest = { name: 'lendos-code-server', private: true, allowScripts: { 'code-server': true } };
   await writeFile(path.join(home, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   const npmArgs = ['install', '--foreground-scripts', '--no-audit', '--no-fund', '--omit=dev'];
-  await run('npm', [...npmArgs, `code-server@${version}`], { cwd: home, env });
+  const logFile = path.join(path.dirname(home), 'logs', `code-server-${version}-install.log`);
+  await runLogged('npm', [...npmArgs, `code-server@${version}`], { cwd: home, env, logFile, label: 'code-server: npm install' });
   await checkPostinstallRan(path.join(home, 'node_modules', 'code-server'));
   await mkdir(path.join(home, 'bin'));
   await symlink('../node_modules/code-server/out/node/entry.js', path.join(home, 'bin', 'code-server'));

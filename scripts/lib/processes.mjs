@@ -1,5 +1,7 @@
 // Child processes for the harness scripts: plain runs, detached process groups, and cleanup on Ctrl-C.
 import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** Runs a command to completion with inherited output; rejects with the exit code in the message. */
 export function run(command, args, options = {}) {
@@ -10,6 +12,38 @@ export function run(command, args, options = {}) {
       if (code === 0) resolve();
       else reject(new Error(`${command} ${args.join(' ')} exited with ${signal ?? code}`));
     });
+  });
+}
+
+/**
+ * Runs a long command with its output in `logFile` and one progress line on the terminal (`label… 42 s`, rewritten in
+ * place on a TTY, else every 30 s). On failure the error names the log and carries its last lines.
+ */
+export function runLogged(command, args, { logFile, label, ...options }) {
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile);
+  const startedAt = performance.now();
+  const tty = process.stdout.isTTY;
+  const seconds = () => Math.round((performance.now() - startedAt) / 1000);
+  const timer = setInterval(() => {
+    if (tty) process.stdout.write(`\r${label}… ${seconds()} s`);
+    else if (seconds() % 30 === 0) console.log(`${label}… ${seconds()} s`);
+  }, 1000);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    const finish = (error) => {
+      clearInterval(timer);
+      if (tty) process.stdout.write(`\r${label}… ${seconds()} s${error ? '' : ', done'}\n`);
+      log.end(() => {
+        if (!error) return resolve();
+        const tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+        reject(new Error(`${error}; its output is in ${logFile}, ending:\n${tail}`));
+      });
+    };
+    child.on('error', (error) => finish(error.message));
+    child.on('exit', (code, signal) => finish(code === 0 ? undefined : `${command} ${args.join(' ')} exited with ${signal ?? code}`));
   });
 }
 

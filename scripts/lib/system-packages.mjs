@@ -1,0 +1,77 @@
+// The Debian packages the project needs, checked and installed by one script that `.ci/run`, `npm start` and
+// `npm test` share (`node scripts/system-packages.mjs [start|test]`). It says what it installs and why, installs as
+// root or through sudo, writes apt's output to a log file it names, and says what to type where it cannot install.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { cacheDir } from './paths.mjs';
+
+/** Each group: its packages, why they are needed, and which command needs them. */
+export const PACKAGE_GROUPS = [
+  {
+    why: "to build code-server's native modules once, on its first install",
+    packages: ['build-essential', 'python3', 'pkg-config', 'libkrb5-dev', 'libsecret-1-dev', 'libxkbfile-dev', 'libx11-dev'],
+    for: ['start', 'test'],
+  },
+  { why: "for code-server's search", packages: ['ripgrep'], for: ['start', 'test'] },
+  { why: 'the browser of the e2e tests and of npm start --check', packages: ['chromium'], for: ['start', 'test'] },
+  { why: 'for the integration tests: real git, PostgreSQL and the AWS CLI', packages: ['git', 'postgresql', 'awscli', 'ca-certificates'], for: ['test'] },
+];
+
+function installed(name) {
+  const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.includes('install ok installed');
+}
+
+/** The packages `purpose` needs that are not installed, with why. */
+export function missingPackages(purpose) {
+  return PACKAGE_GROUPS.filter((group) => group.for.includes(purpose))
+    .map((group) => ({ why: group.why, packages: group.packages.filter((name) => !installed(name)) }))
+    .filter((group) => group.packages.length > 0);
+}
+
+function asRoot() {
+  if (process.getuid?.() === 0) return [];
+  return spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : undefined;
+}
+
+function runLogged(command, args, log) {
+  return new Promise((resolve, reject) => {
+    log.write(`$ ${[command, ...args].join(' ')}\n`);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+/** Installs what `purpose` (start | test) lacks; throws with what to type when it cannot. */
+export async function ensureSystemPackages(purpose) {
+  if (!existsSync('/usr/bin/dpkg-query')) {
+    console.log('system packages: not a Debian system; install the equivalents of the packages listed in the README yourself');
+    return;
+  }
+  const missing = missingPackages(purpose);
+  if (missing.length === 0) return;
+  const names = missing.flatMap((group) => group.packages);
+  for (const group of missing) console.log(`system packages: installing ${group.packages.join(' ')} — ${group.why}`);
+  const prefix = asRoot();
+  if (!prefix) {
+    throw new Error(`system packages: ${names.join(' ')} are missing, and installing them needs root. Run: sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`);
+  }
+  const dir = path.join(cacheDir(), 'logs');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'apt-get.log');
+  const log = createWriteStream(file, { flags: 'a' });
+  try {
+    const [command = 'apt-get', ...rest] = [...prefix, 'apt-get'];
+    await runLogged(command, [...rest, 'update'], log);
+    await runLogged(command, [...rest, 'install', '-y', ...names], log);
+    console.log(`system packages: installed (apt's output: ${file})`);
+  } catch (error) {
+    throw new Error(`system packages: ${error.message}; apt's output is in ${file}`);
+  } finally {
+    log.end();
+  }
+}
