@@ -61,7 +61,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<ReleaseNode>
       case 'phase':
         return aggregateItem(view, `${node.phase.title}`, `phase:${node.phase.id}`, view.plan.filter((p) => p.step.phase === node.phase.id), node.phase.id !== 'recovery' && node.phase.id !== 'dev');
       case 'group':
-        return aggregateItem(view, `${node.group.section} ${node.group.title}`, `group:${node.group.id}`, view.plan.filter((p) => p.step.group === node.group.id), false);
+        return aggregateItem(view, node.group.title, `group:${node.group.id}`, view.plan.filter((p) => p.step.group === node.group.id), false);
       case 'step':
         return stepItem(view, node.stepId);
       case 'logLine':
@@ -183,10 +183,11 @@ function stepItem(view: ReleaseView, stepId: string): vscode.TreeItem {
   const planned = view.plan.find((p) => p.step.id === stepId);
   if (!planned) return new vscode.TreeItem(stepId);
   const hasChildren = view.plan.some((p) => p.step.parent === stepId) || failedStageLines(planned).length > 0;
-  const label = planned.step.stage ? planned.step.title : `${planned.step.section} ${planned.step.title}`;
-  const item = new vscode.TreeItem(label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  // Titles are unique where sections repeat (2.2 twice, the upgrade procedure under both phases): the section follows.
+  const item = new vscode.TreeItem(planned.step.title, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = `${view.version}:step:${stepId}`;
-  item.description = stepDescription(planned, new Date(), HERE);
+  const description = stepDescription(planned, new Date(), HERE);
+  item.description = planned.step.stage ? description : `${description} · §${planned.step.section}`;
   item.tooltip = stepTooltip(planned);
   item.iconPath = statusIcon(planned.status, planned.step.kind === 'automated');
   item.contextValue = stepContextValue(planned);

@@ -93,6 +93,15 @@ describe('runbook as data', () => {
     for (const id of ids) assert.match(id, /^[a-z0-9.-]+$/);
   });
 
+  it('titles every step uniquely among the steps beside it (the tree shows titles; sections repeat)', () => {
+    const siblings = new Map<string, string[]>();
+    for (const step of runbook.steps) {
+      const place = `${step.phase}/${step.group ?? ''}/${step.parent ?? ''}`;
+      siblings.set(place, [...(siblings.get(place) ?? []), step.title]);
+    }
+    for (const [place, titles] of siblings) assert.equal(new Set(titles).size, titles.length, `${place}: ${titles.join(', ')}`);
+  });
+
   it('is in a topological order: every dependency exists and comes earlier', () => {
     const seen = new Set<string>();
     for (const s of runbook.steps) {

@@ -68,7 +68,8 @@ describe('Release tree (foundation)', function () {
     for (const step of view.runbook.steps) assert.ok(shown.has(step.id), `${step.id} is in the tree`);
     assert.equal(shown.size, view.runbook.steps.length);
     const first = stepItem(nodes, 'prep.cut-release-branch')!;
-    assert.match(String(first.label), /1\.1 Cut release branch/);
+    assert.equal(String(first.label), 'Cut release branch');
+    assert.match(String(first.description), /§1\.1$/);
     assert.ok(first.tooltip instanceof vscode.MarkdownString && first.tooltip.value.length > 50);
     assert.match(String(first.contextValue), /\bautomated\b.*\bcanRun\b/);
     assert.match(String(stepItem(nodes, 'staging.preflight')!.contextValue), /\bautomated\b/);
