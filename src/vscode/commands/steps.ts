@@ -83,9 +83,14 @@ export function showStep(session: ReleaseSession) {
     report(async () => {
       const planned = await resolveStep(session, arg, 'Show which step?', () => true);
       if (!planned) return undefined;
-      const doc = await vscode.workspace.openTextDocument(stepUri(requireActive(session).version, planned.step.id));
-      await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-      await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true });
+      const uri = stepUri(requireActive(session).version, planned.step.id);
+      // Rendered, as guidance reads best; the Markdown source where the built-in preview is not there.
+      const rendered = await Promise.resolve(vscode.commands.executeCommand('markdown.showPreview', uri)).then(() => true, () => false);
+      if (!rendered) {
+        const doc = await vscode.workspace.openTextDocument(uri);
+        await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+        await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true });
+      }
       return planned.step.id;
     });
 }
