@@ -85,30 +85,27 @@ export class StepTerminal implements LogSink, vscode.Disposable {
   }
 }
 
-/** One terminal per step, reused by its next runs (each run starts under a rule), until the person closes it. */
+/** One terminal per release, named after it; each run starts under a rule naming its step. Closed, the next run opens another. */
 export class StepTerminals implements vscode.Disposable {
   private readonly terminals = new Map<string, StepTerminal>();
   private readonly closing: vscode.Disposable;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.closing = vscode.window.onDidCloseTerminal((closed) => {
-      for (const [stepId, terminal] of this.terminals) {
+      for (const [version, terminal] of this.terminals) {
         if (terminal.terminal !== closed) continue;
         terminal.dispose();
-        this.terminals.delete(stepId);
+        this.terminals.delete(version);
       }
     });
   }
 
-  for(stepId: string, title: string): StepTerminal {
-    const existing = this.terminals.get(stepId);
-    if (existing && !existing.isClosed) {
-      existing.info(`── run again at ${new Date().toLocaleTimeString()} ──`);
-      return existing;
-    }
+  for(version: string): StepTerminal {
+    const existing = this.terminals.get(version);
+    if (existing && !existing.isClosed) return existing;
     existing?.dispose();
-    const terminal = new StepTerminal(title, this.log);
-    this.terminals.set(stepId, terminal);
+    const terminal = new StepTerminal(`LendOS ${version}`, this.log);
+    this.terminals.set(version, terminal);
     return terminal;
   }
 

@@ -50,9 +50,9 @@ export function runStep(deps: RunStepDeps, options: RunStepOptions = {}) {
       const version = requireActive(session).version;
       const { step } = planned;
       reveal(step.id);
-      const terminal = terminals.for(step.id, `LendOS ${step.section} ${step.title}`);
+      const terminal = terminals.for(version);
       terminal.terminal.show(true);
-      terminal.info(`${step.section} ${step.title} — release ${version}`);
+      terminal.info(`── ${step.section} ${step.title} — ${new Date().toLocaleTimeString()} ──`);
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `LendOS: ${step.section} ${step.title}`, cancellable: true },
         async (progress, token) => {
