@@ -99,6 +99,17 @@ export const cutReleaseBranch: StepExecutor<Phase1Ports> = {
     };
   },
 
+  /** Pushing a new branch changes origin: said before it happens, as 1.2 and 1.3 do. */
+  async prepare(ctx) {
+    const branch = checkedBranch(releaseBranch(ctx.version));
+    const { git, workspaceRoot: cwd } = ctx.ports;
+    if (await git.revParse(cwd, remoteRef(branch))) return {};
+    const develop = await git.revParse(cwd, DEVELOP_REF.ref);
+    const from = develop ? `${DEVELOP_REF.name} at ${short(develop)}` : DEVELOP_REF.name;
+    const confirmed = await ctx.prompt.confirm(`Cut ${branch} from ${from} and push it to ${REMOTE}?`, 'Cut and Push');
+    return confirmed ? {} : undefined;
+  },
+
   async run(ctx) {
     const branch = checkedBranch(releaseBranch(ctx.version));
     ctx.log.info(`git fetch ${REMOTE}`);

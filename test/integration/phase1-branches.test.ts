@@ -126,6 +126,18 @@ describe('phase 1 git steps: refusals, adoption and resumption (real git)', func
     assert.equal((await w.evidence('prep.bump-version')).committed, false);
   });
 
+  it('asks before cutting and pushing the release branch; declined, nothing is created or pushed', async () => {
+    const w = await world();
+    const { result, prompt } = await w.run('prep.cut-release-branch', { confirm: false });
+    assert.deepEqual(result, { status: 'cancelled', summary: 'Cancelled; nothing was changed.' });
+    assert.match(prompt.confirms[0]?.message ?? '', new RegExp(`^Cut ${RELEASE} from origin/develop at [0-9a-f]{7} and push it to origin\\?$`));
+    assert.equal(git(w.root, 'branch', '--list', RELEASE), '');
+    assert.throws(() => git(w.remote, 'rev-parse', '--verify', '--quiet', RELEASE));
+    const again = await w.run('prep.cut-release-branch');
+    assert.equal(again.result.status, 'succeeded');
+    assert.equal(again.prompt.confirms.length, 1);
+  });
+
   it('changes nothing when the VERSION diff is declined', async () => {
     const w = await world();
     await w.run('prep.cut-release-branch');
