@@ -25,6 +25,8 @@ export async function startedRelease(ctx: CliContext, requested: string | undefi
   if (!(await ctx.service.versions()).includes(version)) {
     throw new UserError(`There is no release ${version} in ${ctx.root}: start it first (lendos start ${version}, or LendOS: Start Release… in VS Code).`);
   }
+  // Named with --release while none is active, it becomes the active one (the editor's view follows it).
+  if (requested !== undefined && (await ctx.service.activeRelease()) === undefined) await ctx.service.switchRelease(version);
   return version;
 }
 

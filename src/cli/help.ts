@@ -36,7 +36,8 @@ runbook order.`,
   status: `Usage: lendos status [--release YYYY.R.H] [--json] [--workspace DIR]
 
 Shows the state and environment of each step, folded from .lendos/runs/<version>.jsonl (default: the active
-release). Journal lines that were ignored, and why, are listed on stderr.
+release; a release named with --release while none is active becomes the active one, in the CLI and in VS Code).
+Journal lines that were ignored, and why, are listed on stderr.
 With --json: {version, startedAt, startedBy, journal, progress, current, warnings, steps[{id, environment, status, …}]}.`,
   run: `Usage: lendos run <step-id> [--release YYYY.R.H] [--yes] [--confirm-environment NAME] [--set FIELD=VALUE]...
                   [--workspace DIR] [--world FILE]

@@ -4,7 +4,7 @@
  * journal lines that must not be folded (unknown schema version, another release's lines, an empty journal) reported.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { capture, ensureBuiltCli, runBuiltCli } from './cli-helpers.js';
@@ -181,6 +181,15 @@ describe('lendos: a whole release from the terminal', () => {
     assert.equal(reset.code, 0, reset.err);
     assert.match(reset.out, /^Reset: 3\.1\.2 Restart Canton .*now blocked\)/);
     assert.match(reset.out, /earlier history stays in the journal/);
+
+    // With no active release, the one --release names becomes active; an active one is left as it is.
+    const active = path.join(repo.root, '.lendos/runs/active');
+    assert.equal(readFileSync(active, 'utf8').trim(), '2025.5.0');
+    rmSync(active);
+    assert.equal((await lendos('status', '--release', V)).code, 0);
+    assert.equal(readFileSync(active, 'utf8').trim(), V);
+    assert.equal((await lendos('status', '--release', '2025.5.0')).code, 0);
+    assert.equal(readFileSync(active, 'utf8').trim(), V);
   });
 
   it('status names the environment of each row, in text and JSON', async () => {
