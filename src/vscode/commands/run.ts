@@ -77,10 +77,22 @@ export function runStep(deps: RunStepDeps, options: RunStepOptions = {}) {
       if (result.status !== 'succeeded' && options.notDoneAsWarning) {
         void vscode.window.showWarningMessage(neutralise(result.summary), 'Show Output').then((a) => a && terminal.terminal.show());
       } else if (result.status === 'failed') {
-        void vscode.window.showErrorMessage(`${step.title} failed: ${neutralise(result.summary)}`, 'Show Output').then((a) => a && terminal.terminal.show());
+        notifyFailure(session, step.id, `${step.title} failed: ${neutralise(result.summary)}`, () => terminal.terminal.show());
       }
       return result.status;
     });
+}
+
+/** A failed step says so with its actions; a failed upgrade stage (itself, or under the run) offers its log and the rerun. */
+function notifyFailure(session: ReleaseSession, stepId: string, message: string, showOutput: () => void): void {
+  const plan = session.view?.plan ?? [];
+  const stage = plan.find((p) => p.step.stage && p.status === 'failed' && (p.step.id === stepId || p.step.parent === stepId));
+  const actions = stage ? ['Show Stage Log', 'Rerun Stage', 'Show Output'] : ['Show Output'];
+  void vscode.window.showErrorMessage(message, ...actions).then((action) => {
+    if (action === 'Show Output') showOutput();
+    else if (action === 'Show Stage Log') void vscode.commands.executeCommand('lendos.showStageLog', stage?.step.id);
+    else if (action === 'Rerun Stage') void vscode.commands.executeCommand('lendos.runUpgradeStage', stage?.step.id);
+  });
 }
 
 const STAGE_ICONS: Record<string, string> = { failed: '$(error)', succeeded: '$(pass-filled)', running: '$(sync~spin)', cancelled: '$(circle-slash)' };
@@ -102,13 +114,26 @@ function stagePickItems(stages: readonly PlannedStep[]): (vscode.QuickPickItem &
 }
 
 /** Run Upgrade Stage: the seven stages of each environment with their states; reruns the one picked (`--stage`). */
-export function runUpgradeStage(session: ReleaseSession, run: ReturnType<typeof runStep>) {
+export function runUpgradeStage(session: ReleaseSession, runOne: ReturnType<typeof runStep>) {
+  // A stage rerun after its run failed goes on with the stages after it: the run resumes from the cluster.
+  const run = async (stepId: string | undefined, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> => {
+    const result = await runOne(stepId, answers);
+    if (!stepId || !result.ok || result.value !== 'succeeded') return result;
+    await session.refresh();
+    const parentId = session.view?.plan.find((p) => p.step.id === stepId)?.step.parent;
+    const parent = session.view?.plan.find((p) => p.step.id === parentId);
+    return parent?.status === 'failed' ? runOne(parent.step.id, answers) : result;
+  };
   return async (arg?: ReleaseNode | string, answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> => {
     const stepId = typeof arg === 'string' ? arg : arg?.kind === 'step' ? arg.stepId : undefined;
     if (stepId) return run(stepId, answers);
     const view = session.view;
     if (!view) return run(undefined);
-    const stages = view.plan.filter((p) => p.step.stage && p.step.kind === 'automated');
+    // Only what can run now: not a stage still waiting for the steps before it, nor one running.
+    const stages = view.plan.filter((p) => p.step.stage && p.step.kind === 'automated' && p.status !== 'blocked' && p.status !== 'running');
+    if (stages.length === 0) {
+      return report(() => Promise.reject(new UserError('No upgrade stage can run now: the stages wait for the upgrade run (3.2) to start them, after scale down and the snapshot.')));
+    }
     // A failed stage is the usual reason to be here: its environment comes first.
     const failedFirst = [...stages].sort((a, b) => Number(b.status === 'failed') - Number(a.status === 'failed'));
     const firstEnvironment = failedFirst[0]?.step.environment;
