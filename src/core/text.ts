@@ -112,3 +112,8 @@ export class NeutralisingStream {
 export function escapeMarkdown(text: string): string {
   return neutralise(text).replace(/[\\`*_{}[\]()#+\-.!|~<>$&:@]/g, '\\$&');
 }
+
+/** A stack frame line of a log (`\tat com.x.Y(Y.java:1)`, `    at f (file.js:1:2)`), also behind a `[pod] ` prefix. */
+export function isStackFrame(line: string): boolean {
+  return /^(\[[^\]]*\] ?)?(\s+at\s|\t)/.test(line);
+}

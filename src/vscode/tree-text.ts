@@ -7,7 +7,7 @@
 import type { JsonValue } from '../core/journal/types.js';
 import { durationOf, formatDuration, type DisplayStatus, type PlannedStep } from '../core/plan.js';
 import { whereOf } from '../core/run-owner.js';
-import { escapeMarkdown, neutralise, neutraliseLine } from '../core/text.js';
+import { escapeMarkdown, isStackFrame, neutralise, neutraliseLine } from '../core/text.js';
 
 const LABELS: Record<DisplayStatus, string> = {
   succeeded: 'done',
@@ -36,15 +36,19 @@ function keyEvidence(evidence: Record<string, JsonValue>): string | undefined {
 
 const FAILED_STAGE_LINES = 5;
 
-/** The last log lines a failed upgrade stage journalled, newest last, each one inert line; none for anything else. */
+/**
+ * What a failed upgrade stage journalled, each one inert line: the log's ERROR line that says why, the Job's condition,
+ * then its last log lines without stack frames, newest last. None for anything else.
+ */
 export function failedStageLines(planned: PlannedStep | undefined): string[] {
   if (!planned?.step.stage || planned.status !== 'failed') return [];
-  const lines = planned.state.evidence.lastLines;
-  if (!Array.isArray(lines)) return [];
-  return lines
-    .filter((line): line is string => typeof line === 'string' && line.trim() !== '')
-    .slice(-FAILED_STAGE_LINES)
-    .map(neutraliseLine);
+  const { lastLines, cause, reason } = planned.state.evidence;
+  const logged = (Array.isArray(lastLines) ? lastLines : [])
+    .filter((line): line is string => typeof line === 'string' && line.trim() !== '' && !isStackFrame(line))
+    .filter((line) => typeof cause !== 'string' || !line.includes(cause))
+    .slice(-FAILED_STAGE_LINES);
+  const head = [typeof cause === 'string' ? `cause: ${cause}` : undefined, typeof reason === 'string' && reason !== 'failed' ? `Job: ${reason}` : undefined];
+  return [...head.filter((line): line is string => line !== undefined), ...logged].map(neutraliseLine);
 }
 
 /** This process, to tell a step running here from one running elsewhere (the CLI, another window, another machine). */

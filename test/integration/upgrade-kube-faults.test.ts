@@ -44,8 +44,11 @@ describe('upgrade procedure, Kubernetes side: faults on the rehearsal world', fu
     const stages = new StageSinks();
     const first = await world.run('staging.upgrade.run', { stages });
     assert.equal(first.result.status, 'failed');
-    assert.match(first.result.summary, /Stage upgrade failed: Job daml-upgrade-0-1-93-upgrade /);
-    assert.match(first.result.summary, /DEADLINE_EXCEEDED/, 'the last log lines are in the message');
+    // The log's ERROR line first (why), then the Job's condition (that it gave up), then the last lines.
+    assert.match(first.result.summary, /^Stage upgrade failed: io\.grpc\.StatusRuntimeException: DEADLINE_EXCEEDED: .* \(Job daml-upgrade-0-1-93-upgrade: .*\(BackoffLimitExceeded\)\)\./);
+    assert.match(first.result.summary, /Last log lines:\n/, 'the last log lines are in the message');
+    const failedStage = await world.state('staging.upgrade.stage.upgrade');
+    assert.match(String(failedStage.evidence.cause), /^Stage upgrade failed: io\.grpc\.StatusRuntimeException: DEADLINE_EXCEEDED/);
     assert.match(first.result.summary, /LendOS: Run Upgrade Stage" → upgrade \(step staging\.upgrade\.stage\.upgrade, run-upgrade\.sh --stage upgrade\)/);
     assert.equal((await world.state('staging.upgrade.stage.upgrade')).status, 'failed');
     // The same lines, read straight from the failed Job's pods (what a failure nobody followed in time falls back to).

@@ -9,6 +9,7 @@ import {
   stepDescription,
   stepTooltipMarkdown,
 } from '../../src/vscode/tree-text.js';
+import { causeOf } from '../../src/steps/upgrade/stages.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
@@ -67,6 +68,24 @@ describe('Release tree text (labels, descriptions, tooltips from the journal)', 
     const failed = planned([event('step.started'), event('step.failed', 'stage failed', { lastLines })]);
     const lines = failedStageLines(failed);
     assert.deepEqual(lines, ['ok line', 'ERROR boom␍faked over', 'title ␛ set', '␛ erased']);
+  });
+
+  it("puts a failed stage's cause and the Job's condition first, and leaves the stack frames out", () => {
+    const lastLines = [
+      'INFO  LedgerConnection - Connected to participant1',
+      'ERROR UpgradeRunner - Stage upgrade failed: io.grpc.StatusRuntimeException: DEADLINE_EXCEEDED: deadline exceeded after 119.999s',
+      '\tat com.lendos.upgrade.StageRunner.run(StageRunner.java:88)',
+      '    at com.lendos.upgrade.Main.main(Main.java:41)',
+      '[daml-upgrade-x-upgrade-g6dt6] \tat com.lendos.upgrade.Main.main(Main.java:41)',
+    ];
+    const cause = causeOf(lastLines);
+    assert.equal(cause, 'Stage upgrade failed: io.grpc.StatusRuntimeException: DEADLINE_EXCEEDED: deadline exceeded after 119.999s');
+    const reason = 'Job has reached the specified backoff limit (BackoffLimitExceeded)';
+    const failed = planned([event('step.started'), event('step.failed', 'stage failed', { lastLines, cause: cause ?? '', headline: cause ?? '', reason })]);
+    assert.deepEqual(failedStageLines(failed), [`cause: ${cause}`, `Job: ${reason}`, 'INFO  LedgerConnection - Connected to participant1']);
+    assert.match(stepDescription(failed, new Date('2025-11-10T10:01:00.000Z')), /DEADLINE_EXCEEDED/);
+    assert.equal(causeOf(['INFO all fine', '\tat x.y(Z.java:1)']), undefined);
+    assert.equal(causeOf(['java.lang.IllegalStateException: no coordinator', '\tat x.y(Z.java:1)']), 'java.lang.IllegalStateException: no coordinator');
   });
 
   it('escapes journal text in the step tooltip: no escapes, no links, no HTML, no icons', () => {

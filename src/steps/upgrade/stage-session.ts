@@ -9,7 +9,7 @@ import type { JobInfo } from '../../ports.js';
 import { prefixedSink } from './batched-log.js';
 import { StageLogs } from './stage-logs.js';
 import { StageTracker, type StageJournal } from './stage-tracker.js';
-import { VERSION_LABEL, failureOf, stageStepId, type UpgradeVersions } from './stages.js';
+import { VERSION_LABEL, causeOf, failureOf, stageStepId, type UpgradeVersions } from './stages.js';
 import type { Target, UpgradeStepContext } from './target.js';
 
 const LOG_GRACE_MS = 5_000;
@@ -111,9 +111,15 @@ export class StageSession {
     const followed = this.logs.lastLines(stage, FAILURE_LINES);
     const lines = followed.length > 0 || !job ? followed : await this.tailOf(job);
     const why = job ? failureOf(job) : 'failed';
+    // The log's ERROR line says why; the Job's condition (BackoffLimitExceeded) only that it gave up.
+    const cause = causeOf(lines);
     const last = lines.length > 0 ? ` Last log lines:\n${lines.join('\n')}\n` : ' ';
-    const message = `Stage ${stage} failed: Job ${job?.name ?? '(unknown)'} ${why}.${last}Fix the cause, then ${rerun}`;
-    this.tracker.reportFailure(stage, `Job ${job?.name ?? ''} ${why}`, { job: job?.name ?? null, reason: why, lastLines: lines });
+    const own = `Stage ${stage} failed: `;
+    const detail = cause?.startsWith(own) ? cause.slice(own.length) : cause;
+    const said = detail ? `${detail} (Job ${job?.name ?? '(unknown)'}: ${why})` : `Job ${job?.name ?? '(unknown)'} ${why}`;
+    const message = `Stage ${stage} failed: ${said}.${last}Fix the cause, then ${rerun}`;
+    const evidence = { job: job?.name ?? null, reason: why, ...(cause ? { cause, headline: cause } : {}), lastLines: lines };
+    this.tracker.reportFailure(stage, said, evidence);
     await this.tracker.settled();
     return new UserError(message, 'stage-failed');
   }

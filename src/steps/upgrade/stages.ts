@@ -1,4 +1,5 @@
 /** The seven upgrade stages as the daml-upgrade chart runs them: Jobs labelled with the target version and the stage. */
+import { isStackFrame } from '../../core/text.js';
 import { UserError } from '../../core/errors.js';
 import { UPGRADE_STAGES, type UpgradeEnvironment, type UpgradeStage } from '../../core/runbook/types.js';
 import type { JobInfo } from '../../ports.js';
@@ -45,6 +46,17 @@ export function failureOf(job: JobInfo): string {
   const condition = job.conditions.find((c) => c.type === 'Failed' && c.status === 'True');
   if (!condition) return 'failed';
   return `${condition.message ?? 'failed'}${condition.reason ? ` (${condition.reason})` : ''}`;
+}
+
+/**
+ * The line of a failed stage's log that says why: the first ERROR (or FATAL) line, its logger prefix dropped, shortened;
+ * else the first exception line that is not a stack frame. Undefined when no line says.
+ */
+export function causeOf(lines: readonly string[]): string | undefined {
+  const line = lines.find((l) => /\b(ERROR|FATAL)\b/.test(l)) ?? lines.find((l) => !isStackFrame(l) && /Exception|\berror\b/i.test(l));
+  if (!line) return undefined;
+  const text = line.replace(/^.*?\b(ERROR|FATAL)\s+(\S+\s+-\s+)?/, '').replace(/^\[[^\]]*\] ?/, '').trim();
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
 const VERSION = /^\d+\.\d+\.\d+$/;
