@@ -231,13 +231,21 @@ async function uiOnRequest(session, payload) {
     request = JSON.parse(payload);
     const { page } = session;
     if (request.action === 'click') {
-      const target = page.locator(request.selector, request.text ? { hasText: request.text } : {}).first();
-      await target.click({ timeout: 10_000 });
+      // `within`: the element (e.g. a tree row) to hover first, whose inline actions show only then.
+      let scope = page;
+      if (request.within) {
+        scope = page.locator(request.within.selector, request.within.text ? { hasText: request.within.text } : {}).first();
+        await scope.hover({ timeout: 10_000 });
+      }
+      const target = request.selector ? scope.locator(request.selector, request.text ? { hasText: request.text } : {}).first() : scope;
+      await target.click({ timeout: 10_000, button: request.button === 'right' ? 'right' : 'left' });
     } else if (request.action === 'press') await page.keyboard.press(request.key);
     else if (request.action === 'type') await page.keyboard.type(request.text, { delay: 20 });
     else throw new Error(`unknown ui action ${request.action}`);
   } catch (error) {
     answer = { ok: false, error: error.message.split('\n')[0] };
+    // What the page looked like when the action could not be done.
+    await session.page?.screenshot({ path: path.join(artifactsDir, `ui-failed-${request?.id ?? 'unknown'}.png`) }).catch(() => {});
   }
   if (!/^[a-z0-9-]+$/.test(String(request?.id))) return console.error(`e2e: ui request without an id: ${payload}`);
   await mkdir(path.join(screenshotsDir, '.ui'), { recursive: true });

@@ -52,7 +52,15 @@ export async function screenshot(name: string): Promise<string> {
 
 /** A click, key press or typing in the workbench, done by the driver through the browser as a person would. */
 export type UiAction =
-  | { readonly action: 'click'; readonly selector: string; readonly text?: string }
+  | {
+      readonly action: 'click';
+      /** The element to click (inside `within` when given); without it, `within` itself is clicked. */
+      readonly selector?: string;
+      readonly text?: string;
+      /** An element (e.g. a tree row, found by its text) hovered first: its inline actions show only then. */
+      readonly within?: { readonly selector: string; readonly text?: string };
+      readonly button?: 'left' | 'right';
+    }
   | { readonly action: 'press'; readonly key: string }
   | { readonly action: 'type'; readonly text: string };
 
