@@ -85,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     stages,
     terminals,
     reviews,
-    ...registerCommands({ session, runner, terminals, reveal, context, stages, reviews, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root), github: async () => ({ gh: await ports.github(), lendos: (await ports.repositories()).lendos }) }),
+    ...registerCommands({ session, runner, terminals, reveal, context, stages, reviews, setup: () => ({ ports, config: config.current }), journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root), github: async () => ({ gh: await ports.github(), lendos: (await ports.repositories()).lendos }) }),
   );
   // Watching files and reading settings and journals is not activation's work: it starts right after, and the
   // tree fills in when it is done.

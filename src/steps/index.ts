@@ -38,3 +38,4 @@ export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts
 
 /** Preflight outside a step run (`lendos preflight`) and the preflight workflow's PR (LendOS: Add Preflight Workflow). */
 export * as preflight from './github/index.js';
+export * as setup from './setup-check.js';

@@ -11,6 +11,9 @@ import { startRehearsal, stopRehearsal } from './rehearsal.js';
 import { refresh, showJournal, startRelease, switchRelease } from './release.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
 import type { ChangeReviews } from '../review-change.js';
+import type { LendosConfig } from '../../core/config/types.js';
+import type { SetupPorts } from '../../steps/setup-check.js';
+import { checkCodespaceSetup } from './setup.js';
 
 export interface CommandDeps {
   readonly session: ReleaseSession;
@@ -24,6 +27,8 @@ export interface CommandDeps {
   readonly runbookPath: () => string;
   /** GitHub and the lendos repository, for commands that act on GitHub outside a step. */
   readonly github: () => Promise<GitHubAccess>;
+  /** What Check Codespace Setup looks at. */
+  readonly setup: () => { readonly ports: SetupPorts; readonly config: LendosConfig };
   /** Proposed changes under review in their files (values-tags), and the editor's prompt that shows them. */
   readonly reviews: ChangeReviews;
 }
@@ -50,6 +55,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.checkApproval': checkApproval(run),
     'lendos.applyProposedChange': (uri?: vscode.Uri) => deps.reviews.answer(true, uri),
     'lendos.discardProposedChange': (uri?: vscode.Uri) => deps.reviews.answer(false, uri),
+    'lendos.checkCodespaceSetup': checkCodespaceSetup(deps.setup),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),
   };
