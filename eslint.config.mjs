@@ -1,4 +1,4 @@
-// Layer rules from DESIGN.md: arrows only point down; only src/vscode and src/extension.ts import vscode;
+// Layer rules (docs/architecture.md "Layers"): arrows only point down; only src/vscode and src/extension.ts import vscode;
 // only src/adapters imports the client libraries.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -18,7 +18,7 @@ const clientPattern = {
 };
 const upward = (folders) => ({
   group: folders.flatMap((f) => [`**/${f}`, `**/${f}/**`]),
-  message: 'Layers point down only (DESIGN.md).',
+  message: 'Layers point down only (docs/architecture.md, "Layers").',
 });
 const restrict = (paths, patterns) => ['error', { paths, patterns }];
 // Steps and the engine read the time and wait through the Clock port, so tests fake it and a cancel ends a wait.

@@ -1,5 +1,5 @@
 // code-server 4.100.3 (VS Code 1.100.3 on Node 20): installed on demand into a cache outside the clone, then
-// started detached in its own process group. See /work/shared/notes/vscode-e2e.md for why each flag is here.
+// started detached in its own process group. Each flag is explained where it is set.
 // CLI: `node scripts/code-server.mjs install` | `node scripts/code-server.mjs version`
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';

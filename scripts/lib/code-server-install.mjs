@@ -1,4 +1,4 @@
-// One offline-capable `npm install code-server@<version>` into a folder of its own (notes/vscode-e2e.md).
+// One offline-capable `npm install code-server@<version>` into a folder of its own.
 // Versions are read from the packed tarballs rather than hard-coded, so a version bump needs no edits here.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * How a step is written (DESIGN.md "How a step is written"): it re-observes the world (already done? — for
+ * How a step is written (docs/architecture.md, "How a step runs"): it re-observes the world (already done? — for
  * idempotency and resume), optionally asks for inputs, then runs, reporting progress, evidence and log lines.
  */
 import type { CalVer } from '../core/calver.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ESLint } from 'eslint';
 
-/** The layer rules of DESIGN.md are enforced by lint: a wrong arrow fails CI. */
+/** The layer rules of docs/architecture.md are enforced by lint: a wrong arrow fails CI. */
 describe('layer rules (lint)', function () {
   this.timeout(60_000);
   const eslint = new ESLint();
