@@ -7,6 +7,8 @@ import path from 'node:path';
 import { projectRoot, secondsSince } from './lib/paths.mjs';
 
 let interrupted = false;
+// The tests build AWS SDK clients of their own: its Node 22 notice is not a test's concern.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const mochaBin = path.join(projectRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const colour = process.stdout.isTTY ? ['--color'] : [];
 
