@@ -11,6 +11,7 @@ Commands:
   done     Mark a step done that was done by hand (lendos done staging.preflight --note "…")
   skip     Skip an optional step, saying why (lendos skip staging.upgrade.canton-restart --reason "…")
   reset    Set a step back to pending; its history stays in the journal
+  report   The release's report from its journal: who did what, when, evidence, failures (Markdown or JSON)
   preflight Run the preflight checks of 2.1 (lendos preflight --pr 5830); no release needs to be started
   rehearse Start the rehearsal world alone (lendos rehearse --headless)
 
@@ -77,4 +78,9 @@ Exit code 0 when no check fails, 1 when one fails (or the PR cannot be read), 2 
 
 Sets a step back to pending (to run or mark it again). Its history stays in the journal; a running step cannot be
 reset.`,
+  report: `Usage: lendos report [--release YYYY.R.H] [--format md|json] [--out FILE] [--workspace DIR]
+
+The release's audit report, from its journal: each phase's steps with who did them, when, how long and how many runs,
+their key evidence (branches, SHAs, PRs, snapshot), the built image tags, and the failures and reruns. Markdown by
+default (for a file or a PR comment), JSON with --format json; to stdout, or to FILE with --out.`,
 };

@@ -1,4 +1,5 @@
 /** `lendos`: the release engine in a terminal. Exit codes: 0 ok, 1 failure, 2 usage. */
+import { reportCommand } from './report.js';
 import { UserError, messageOf } from '../core/errors.js';
 import { formatProblems } from '../core/config/validate.js';
 import { parseArgs, stringOption, UsageError, type ParsedArgs } from './args.js';
@@ -87,6 +88,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     flags: ['json'],
     values: ['pr', 'release'],
     run: (ctx, out, args) => preflightCommand(ctx, out, { pr: stringOption(args, 'pr'), json: args.options.has('json'), release: release(args) }),
+  },
+  report: {
+    values: ['release', 'format', 'out'],
+    run: async (ctx, out, args) => (
+      await reportCommand(ctx, out, { release: release(args), format: stringOption(args, 'format'), out: stringOption(args, 'out') }),
+      EXIT.ok
+    ),
   },
   reset: {
     values: ['release'],

@@ -2,6 +2,7 @@
  * The release engine as the shells see it: start and switch releases, read their state, and record what a person
  * did by hand (mark done, skip, reset). Every change is a journal event; every read is a fold.
  */
+import { reportJson, reportMarkdown } from '../core/report.js';
 import { CalVer, suggestNextVersion } from '../core/calver.js';
 import type { ConfigProblem, LendosConfig } from '../core/config/types.js';
 import { Emitter } from '../core/emitter.js';
@@ -125,6 +126,14 @@ export class ReleaseService {
     const { state, warnings } = await this.load(version);
     const runbook = withExecutors(buildRunbook(version, this.deps.config()), this.deps.isAutomated);
     return { version, runbook, state, plan: planRelease(runbook, state), warnings };
+  }
+
+  /** The release's report from its journal: Markdown for people, JSON for tools (core/report.ts). */
+  async report(version: string, format: 'md' | 'json'): Promise<string> {
+    const { events } = await this.deps.store.read(version);
+    const view = await this.view(version);
+    const input = { version, phases: view.runbook.phases, plan: view.plan, events };
+    return format === 'json' ? `${JSON.stringify(reportJson(input), null, 2)}\n` : reportMarkdown(input);
   }
 
   async markDone(version: string, stepId: string, options: { note?: string; force?: boolean } = {}): Promise<void> {

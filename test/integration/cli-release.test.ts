@@ -192,6 +192,25 @@ describe('lendos: a whole release from the terminal', () => {
     assert.equal(readFileSync(active, 'utf8').trim(), V);
   });
 
+  it('report: the journal as Markdown or JSON, to stdout or a file; a bad format is a usage error', async () => {
+    await lendos('start', V);
+    assert.equal((await lendos('done', 'dev.request-sync', '--note', 'Luis asked in Teams')).code, 0);
+    const md = await lendos('report');
+    assert.equal(md.code, 0, md.err);
+    assert.match(md.out, /^# Release 2025\.4\.0\n\nStarted \d{4}-\d\d-\d\d \d\d:\d\d UTC by /);
+    assert.match(md.out, /\| Product requests a sync \| succeeded \| .* \(by hand\) \|/);
+    const json = JSON.parse((await lendos('report', '--format', 'json')).out) as { version: string; steps: { id: string; status: string }[] };
+    assert.equal(json.version, V);
+    assert.equal(json.steps.find((s) => s.id === 'dev.request-sync')?.status, 'succeeded');
+    const file = path.join(repo.root, 'report.md');
+    const written = await lendos('report', '--out', file);
+    assert.match(written.out, /^Wrote the report of release 2025\.4\.0 to /);
+    assert.equal(readFileSync(file, 'utf8'), `${md.out}\n`);
+    const bad = await lendos('report', '--format', 'xml');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--format is md or json, not "xml"/);
+  });
+
   it('status names the environment of each row, in text and JSON', async () => {
     await lendos('start', V);
     const rows = await status();
