@@ -22,6 +22,7 @@ import { declaredSettingKeys } from './vscode/settings.js';
 import { createStatusBar } from './vscode/status-bar.js';
 import { STEP_SCHEME, StepDocumentProvider } from './vscode/step-document.js';
 import { ReleaseTreeProvider, type ReleaseNode } from './vscode/tree.js';
+import { registerValuesTags, releaseTagsOf, ValuesTagsShell } from './vscode/values-tags-lazy.js';
 import { StageChannels } from './vscode/stage-logs.js';
 import { StepTerminals } from './vscode/step-terminal.js';
 import { textOnly } from './vscode/text-only-log.js';
@@ -36,6 +37,8 @@ export interface LendosApi {
   readonly treeView: vscode.TreeView<ReleaseNode>;
   readonly runner: StepRunner;
   readonly config: () => LendosConfig;
+  /** values-tags hover, diagnostics and quick fixes (their heavy part loads on first use). */
+  readonly valuesTags: ValuesTagsShell;
 }
 
 export function activate(context: vscode.ExtensionContext): LendosApi {
@@ -67,6 +70,13 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const reveal = (stepId: string) => {
     if (treeView.visible) void treeView.reveal({ kind: 'step', stepId }, { select: false, focus: false, expand: true }).then(undefined, () => undefined);
   };
+  const valuesTags = new ValuesTagsShell({
+    ecr: ports.ecr,
+    clock: systemClock,
+    releaseTags: () => releaseTagsOf(session.view),
+    configured: () => config.current.ecr.serviceRepositories,
+    log,
+  });
   const stages = new StageChannels();
   const terminals = new StepTerminals(log);
   context.subscriptions.push(
@@ -79,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     createStatusBar(session, () => config.worldFile),
     stages,
     terminals,
+    ...registerValuesTags(valuesTags, session.onDidChange),
     ...registerCommands({ session, runner, terminals, reveal, context, stages, journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root), github: async () => ({ gh: await ports.github(), lendos: (await ports.repositories()).lendos }) }),
   );
   // Watching files and reading settings and journals is not activation's work: it starts right after, and the
@@ -93,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const activateMs = performance.now() - activateStartedAt;
   const activationMs = loadedAt - loadStartedAt + activateMs;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (loading the bundle ${(loadedAt - loadStartedAt).toFixed(1)} ms, activate ${activateMs.toFixed(1)} ms)`);
-  return { activationMs, session, tree, treeView, runner, config: () => config.current };
+  return { activationMs, session, tree, treeView, runner, config: () => config.current, valuesTags };
 }
 
 export function deactivate(): void {}

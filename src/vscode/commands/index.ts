@@ -9,6 +9,7 @@ import type { StageChannels } from '../stage-logs.js';
 import type { StepTerminals } from '../step-terminal.js';
 import { startRehearsal, stopRehearsal } from './rehearsal.js';
 import { refresh, showJournal, startRelease, switchRelease } from './release.js';
+import { copyImageUri } from '../values-tags-lazy.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
 
 export interface CommandDeps {
@@ -46,6 +47,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.checkApproval': checkApproval(session, deps.runner, deps.terminals, deps.stages, deps.reveal, deps.context.extensionMode),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),
+    'lendos.copyImageUri': copyImageUri(),
   };
 }
 
