@@ -10,6 +10,7 @@ import { preflightCommand } from './preflight.js';
 import { doneCommand, resetCommand, skipCommand, startCommand } from './record.js';
 import { rehearseCommand } from './rehearse.js';
 import { runCommand } from './run.js';
+import { valuesTagsCommand } from './values-tags.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -87,6 +88,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     flags: ['json'],
     values: ['pr', 'release'],
     run: (ctx, out, args) => preflightCommand(ctx, out, { pr: stringOption(args, 'pr'), json: args.options.has('json'), release: release(args) }),
+  },
+  'values-tags': {
+    flags: ['json'],
+    values: ['env'],
+    argument: 'name what to do, e.g. lendos values-tags check --env staging',
+    run: (ctx, out, args) => valuesTagsCommand(ctx, out, { action: first(args), env: stringOption(args, 'env'), json: args.options.has('json') }),
   },
   reset: {
     values: ['release'],
