@@ -9,6 +9,7 @@ import {
   locateTags,
   recordedTagsOf,
   splitRepositoryUri,
+  tagReplacements,
   tagsToAsk,
   type RegistryImage,
   type RepositoryAnswer,
@@ -171,5 +172,16 @@ describe('values-tags: the ECR facts cache', () => {
     ecr.failWith = new Error('getaddrinfo ENOTFOUND api.ecr.us-east-1.amazonaws.com');
     const down = await checkValuesTags({ text: STAGING, facts: new EcrFacts(async () => ecr, manualClock()), recorded: {}, configured: {} });
     assert.deepEqual(down.map((d) => [d.severity, d.code]), [['info', 'ecr-unavailable']]);
+  });
+});
+
+describe('values-tags: the quick fix’s edit', () => {
+  it('replaces only the tag scalar of the service, in its quoting, whatever the line endings', () => {
+    const text = "a:\r\n  image:\r\n    repository: r/a\r\n    tag: 'v1'   # pinned\r\nb:\r\n  image:\r\n    tag: v2\r\n";
+    const replacements = tagReplacements('values-tags-x.yaml', text, 'a', 'v0.0.9');
+    assert.deepEqual(replacements, [{ start: text.indexOf("'v1'"), end: text.indexOf("'v1'") + 4, text: "'v0.0.9'" }]);
+    assert.deepEqual(tagReplacements('values-tags-x.yaml', text, 'b', 'v2'), [], 'nothing when the tag is already there');
+    const fixed = replacements.reduce((t, r) => t.slice(0, r.start) + r.text + t.slice(r.end), text);
+    assert.equal(fixed, text.replace("'v1'", "'v0.0.9'"));
   });
 });

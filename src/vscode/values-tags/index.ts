@@ -5,10 +5,10 @@
 import * as vscode from 'vscode';
 import { messageOf } from '../../core/errors.js';
 import {
-  applyTagEdits,
   hoverMarkdown,
   locateTags,
   recordedTagsOf,
+  tagReplacements,
   repositoryOfSite,
   unavailableMarkdown,
   COPY_IMAGE_URI_COMMAND,
@@ -16,7 +16,7 @@ import {
   type TagDiagnostic,
   type TagSite,
 } from '../../core/values-tags/index.js';
-import { checkValuesTags, EcrFacts } from '../../steps/values-tags/index.js';
+import { checkValuesTags, EcrFacts, isRepositoryMissing } from '../../steps/values-tags/index.js';
 import type { ValuesTagsDeps } from '../values-tags-lazy.js';
 
 export const DIAGNOSTIC_SOURCE = 'LendOS values-tags';
@@ -42,6 +42,15 @@ export class ValuesTagsFeatures {
     this.facts = new EcrFacts(deps.ecr, deps.clock);
   }
 
+  private located: { uri: string; version: number; sites: readonly TagSite[] } | undefined;
+
+  /** The file's tag sites, parsed once per version of the document (hovers come in bursts). */
+  private sitesOf(doc: vscode.TextDocument): readonly TagSite[] {
+    const uri = doc.uri.toString();
+    if (this.located?.uri !== uri || this.located.version !== doc.version) this.located = { uri, version: doc.version, sites: locateTags(doc.getText()).sites };
+    return this.located.sites;
+  }
+
   private recorded(): Record<string, RecordedTag> {
     const tags = this.deps.releaseTags();
     return tags ? recordedTagsOf(tags.release, tags.evidence) : {};
@@ -49,7 +58,7 @@ export class ValuesTagsFeatures {
 
   async hover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const offset = doc.offsetAt(position);
-    const site = locateTags(doc.getText()).sites.find((s) => s.start <= offset && offset <= s.end);
+    const site = this.sitesOf(doc).find((s) => s.start <= offset && offset <= s.end);
     if (!site) return undefined;
     const repository = repositoryOfSite(site, this.deps.configured());
     if (!repository) return undefined;
@@ -63,7 +72,8 @@ export class ValuesTagsFeatures {
       const tagFacts = await this.facts.facts(repository, site.tag, this.recorded()[site.service]);
       return new vscode.MarkdownString(hoverMarkdown({ service: site.service, imageUri: imageUriOf(site, repository), ...tagFacts }));
     } catch (error) {
-      return new vscode.MarkdownString(unavailableMarkdown(site.service, site.tag, repository, messageOf(error)));
+      const message = isRepositoryMissing(error) ? `ECR has no repository ${repository}: check the image's repository: value.` : messageOf(error);
+      return new vscode.MarkdownString(unavailableMarkdown(site.service, site.tag, repository, message));
     }
   }
 
@@ -89,7 +99,7 @@ export class ValuesTagsFeatures {
       const wanted = site ? recorded[site.service] : undefined;
       if (!site || !wanted || wanted.tag === site.tag) return [];
       const action = new vscode.CodeAction(`Use ${wanted.tag}, the tag release ${wanted.release} recorded (2.2)`, vscode.CodeActionKind.QuickFix);
-      action.edit = tagEdit(doc, text, sites, site.service, wanted.tag);
+      action.edit = tagEdit(doc, text, site.service, wanted.tag);
       action.diagnostics = [diagnostic];
       action.isPreferred = true;
       return [action];
@@ -98,16 +108,9 @@ export class ValuesTagsFeatures {
 }
 
 /** applyTagEdits' result as a WorkspaceEdit of the changed tag scalars only (each site of the service, in its quoting). */
-export function tagEdit(doc: vscode.TextDocument, text: string, sites: readonly TagSite[], service: string, tag: string): vscode.WorkspaceEdit {
-  const edited = applyTagEdits(doc.uri.fsPath, text, { [service]: tag });
-  const after = locateTags(edited.text).sites;
+export function tagEdit(doc: vscode.TextDocument, text: string, service: string, tag: string): vscode.WorkspaceEdit {
   const edit = new vscode.WorkspaceEdit();
-  sites.forEach((site, i) => {
-    const next = after[i];
-    if (site.service !== service || !next) return;
-    const replacement = edited.text.slice(next.start, next.end);
-    if (replacement !== text.slice(site.start, site.end)) edit.replace(doc.uri, rangeOf(doc, site.start, site.end), replacement);
-  });
+  for (const r of tagReplacements(doc.uri.fsPath, text, service, tag)) edit.replace(doc.uri, rangeOf(doc, r.start, r.end), r.text);
   return edit;
 }
 
