@@ -33,7 +33,14 @@ export class ValuesTagsShell implements vscode.Disposable {
   constructor(private readonly deps: ValuesTagsDeps) {}
 
   features(): Promise<ValuesTagsFeatures> {
-    this.loaded ??= import('./values-tags/index.js').then((m) => m.createValuesTagsFeatures(this.deps));
+    this.loaded ??= import('./values-tags/index.js').then(
+      (m) => m.createValuesTagsFeatures(this.deps),
+      (error: unknown) => {
+        // A failed load is tried again on the next use rather than remembered.
+        this.loaded = undefined;
+        throw error;
+      },
+    );
     return this.loaded;
   }
 

@@ -15,7 +15,7 @@ import {
   type RepositoryAnswer,
 } from '../../src/core/values-tags/index.js';
 import type { Clock, Ecr, EcrImage } from '../../src/ports.js';
-import { checkValuesTags, EcrFacts } from '../../src/steps/values-tags/index.js';
+import { ASK_TIMEOUT_MS, checkValuesTags, EcrFacts } from '../../src/steps/values-tags/index.js';
 
 const STAGING = readFileSync('rehearsal/fixtures/lendos-eks-workloads/values-tags-staging.yaml', 'utf8');
 const BACKEND = 'right-pedal/lendos-portal-backend';
@@ -28,6 +28,7 @@ class MemoryEcr implements Ecr {
   describes = 0;
   lists = 0;
   failWith: Error | undefined;
+  failListWith: Error | undefined;
   constructor(readonly repos: Record<string, EcrImage[]>) {}
   async describeImages(repository: string, tags: readonly string[]): Promise<EcrImage[]> {
     this.describes += 1;
@@ -36,7 +37,7 @@ class MemoryEcr implements Ecr {
   }
   async listImages(repository: string): Promise<EcrImage[]> {
     this.lists += 1;
-    if (this.failWith) throw this.failWith;
+    if (this.failWith ?? this.failListWith) throw this.failWith ?? this.failListWith;
     return this.repo(repository);
   }
   private repo(name: string): EcrImage[] {
@@ -46,9 +47,22 @@ class MemoryEcr implements Ecr {
   }
 }
 
+/** A clock that moves only when told; its waits end when it has moved far enough, or when their signal aborts. */
 function manualClock(start = Date.parse('2025-06-01T00:00:00Z')): Clock & { advance(ms: number): void } {
   let now = start;
-  return { now: () => new Date(now), sleep: async () => undefined, advance: (ms) => void (now += ms) };
+  const waits: { due: number; resolve: () => void }[] = [];
+  return {
+    now: () => new Date(now),
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        waits.push({ due: now + ms, resolve });
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+    advance: (ms) => {
+      now += ms;
+      for (const wait of waits.filter((w) => w.due <= now)) wait.resolve();
+    },
+  };
 }
 
 describe('values-tags: ECR facts of a tag', () => {
@@ -155,13 +169,25 @@ describe('values-tags: the ECR facts cache', () => {
 
   it('a listing that fails leaves the tag’s facts and says why newer builds are not known', async () => {
     const ecr = new MemoryEcr({ [BACKEND]: images });
+    ecr.failListWith = new Error('connect ECONNREFUSED');
     const facts = new EcrFacts(async () => ecr, manualClock());
-    await facts.facts(BACKEND, 'v0.0.812');
-    ecr.failWith = new Error('connect ECONNREFUSED');
+    assert.equal((await facts.facts(BACKEND, 'v0.0.812')).counting, true);
     await facts.listing(BACKEND).catch(() => undefined);
-    ecr.failWith = undefined;
     const after = await facts.facts(BACKEND, 'v0.0.812');
-    assert.deepEqual([after.counting, after.countError], [false, undefined], 'the listing started with the first hover succeeded');
+    assert.deepEqual([after.counting, after.countError, after.facts.image?.tag], [false, 'connect ECONNREFUSED', 'v0.0.812']);
+    assert.equal(ecr.lists, 1, 'a failed listing is not asked again within the TTL');
+  });
+
+  it('gives up on an ECR that never answers after ASK_TIMEOUT_MS, and the check says so once', async () => {
+    const silent: Ecr = { describeImages: () => new Promise(() => undefined), listImages: () => new Promise(() => undefined) };
+    const clock = manualClock();
+    const facts = new EcrFacts(async () => silent, clock);
+    const asked = facts.facts(BACKEND, 'v0.0.812');
+    const checked = checkValuesTags({ text: STAGING, facts, recorded: {}, configured: {} });
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advance(ASK_TIMEOUT_MS);
+    await assert.rejects(asked, /ECR did not answer for right-pedal\/lendos-portal-backend:v0\.0\.812 within 8 s/);
+    assert.deepEqual((await checked).map((d) => [d.severity, d.code]), [['info', 'ecr-unavailable']]);
   });
 
   it('the checker tells a missing repository (error per tag) from ECR out of reach (one note)', async () => {

@@ -8,6 +8,10 @@ import { factsOf, type ImageFacts, type RecordedTag } from '../../core/values-ta
 import type { Clock, Ecr, EcrImage } from '../../ports.js';
 
 export const FACTS_TTL_MS = 60_000;
+/** A hover or a check gives up on ECR after this long (an endpoint that never answers must not hang the editor). */
+export const ASK_TIMEOUT_MS = 8_000;
+/** The background listing of a repository of thousands of images gets longer. */
+export const LIST_TIMEOUT_MS = 60_000;
 
 interface Entry<T> {
   readonly at: number;
@@ -35,6 +39,20 @@ export class EcrFacts {
     private readonly ttlMs = FACTS_TTL_MS,
   ) {}
 
+  /** `work`, or a failure saying ECR did not answer within `ms` (the wait is on the Clock and ends with the work). */
+  private async within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+    const done = new AbortController();
+    const timeout = this.clock.sleep(ms, done.signal).then(
+      () => Promise.reject(new Error(`ECR did not answer ${what} within ${ms / 1000} s: check the network or the endpoint.`)),
+      () => new Promise<never>(() => undefined),
+    );
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      done.abort();
+    }
+  }
+
   private fresh<T>(entry: Entry<T> | undefined): T | undefined {
     return entry && this.clock.now().getTime() - entry.at < this.ttlMs ? entry.value : undefined;
   }
@@ -54,7 +72,7 @@ export class EcrFacts {
     if (cached) return Promise.resolve(cached);
     const running = this.listingsInFlight.get(repository);
     if (running) return running;
-    const started = (async () => (await this.ecr()).listImages(repository))().then(
+    const started = this.within(LIST_TIMEOUT_MS, `the listing of ${repository}`, (async () => (await this.ecr()).listImages(repository))()).then(
       (images) => {
         this.listings.set(repository, this.stamp(images));
         this.listingErrors.delete(repository);
@@ -92,7 +110,7 @@ export class EcrFacts {
     const running = this.describing.get(key);
     if (running) return running;
     const asked = (async () => {
-      const [image] = await (await this.ecr()).describeImages(repository, [tag]);
+      const [image] = await this.within(ASK_TIMEOUT_MS, `for ${repository}:${tag}`, (async () => (await this.ecr()).describeImages(repository, [tag]))());
       this.tags.set(key, this.stamp(image ?? null));
       return image ?? null;
     })().finally(() => this.describing.delete(key));
