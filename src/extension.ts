@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const valuesTags = new ValuesTagsShell({
     ecr: ports.ecr,
     clock: systemClock,
-    releaseTags: () => releaseTagsOf(session.view),
+    recorded: () => releaseTagsOf(session.view),
     configured: () => config.current.ecr.serviceRepositories,
     log,
   });

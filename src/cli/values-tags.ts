@@ -9,7 +9,7 @@ import { systemClock } from '../adapters/clock.js';
 import { createStepPorts } from '../adapters/step-ports.js';
 import type { EnvironmentName } from '../core/runbook/types.js';
 import { messageOf } from '../core/errors.js';
-import { recordedTagsOf, type RecordedTag, type TagDiagnostic } from '../core/values-tags/index.js';
+import { recordedTagsOfPlan, type RecordedTag, type TagDiagnostic } from '../core/values-tags/index.js';
 import { checkValuesTags, EcrFacts } from '../steps/values-tags/index.js';
 import { UsageError } from './args.js';
 import type { CliContext } from './context.js';
@@ -27,8 +27,6 @@ interface FileResult {
   readonly diagnostics: readonly TagDiagnostic[];
 }
 
-const BUILT_TAGS_STEP = 'staging.identify-tags';
-
 function environmentsOf(ctx: CliContext, env: string | undefined): EnvironmentName[] {
   const known = Object.keys(ctx.config.environments) as EnvironmentName[];
   if (env === undefined) return known;
@@ -40,9 +38,7 @@ function environmentsOf(ctx: CliContext, env: string | undefined): EnvironmentNa
 async function releaseTags(ctx: CliContext): Promise<{ release: string | null; tags: Record<string, RecordedTag> }> {
   const active = await ctx.service.activeRelease();
   if (!active) return { release: null, tags: {} };
-  const view = await ctx.service.view(active);
-  const step = view.plan.find((p) => p.step.id === BUILT_TAGS_STEP);
-  return { release: active, tags: recordedTagsOf(active, step?.state.evidence) };
+  return { release: active, tags: recordedTagsOfPlan(active, (await ctx.service.view(active)).plan) };
 }
 
 /** A path as a person would click it: relative to the current folder when below it. */

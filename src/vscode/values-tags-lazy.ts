@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { neutraliseLine } from '../core/text.js';
+import { recordedTagsOfPlan, type RecordedTag } from '../core/values-tags/facts.js';
 import type { ReleaseView } from '../engine/release-service.js';
 import type { Clock, Ecr } from '../ports.js';
 import type { ValuesTagsFeatures } from './values-tags/index.js';
@@ -17,8 +18,8 @@ const SOURCE = 'LendOS values-tags';
 export interface ValuesTagsDeps {
   readonly ecr: () => Promise<Ecr>;
   readonly clock: Clock;
-  /** The active release and 2.2's evidence (its recorded tags), when there is one. */
-  readonly releaseTags: () => { readonly release: string; readonly evidence: unknown } | undefined;
+  /** Service image → the tag the active release recorded (2.2); empty without one. */
+  readonly recorded: () => Readonly<Record<string, RecordedTag>>;
   /** Service image → ECR repository (config `ecr.serviceRepositories`). */
   readonly configured: () => Readonly<Record<string, string>>;
   readonly log: vscode.LogOutputChannel;
@@ -121,10 +122,7 @@ export function copyImageUri() {
   };
 }
 
-/** 2.2 (Identify built artifact tags) records the release's tags; its evidence is read in the lazy bundle. */
-const BUILT_TAGS_STEP = 'staging.identify-tags';
-
-export function releaseTagsOf(view: ReleaseView | undefined): { release: string; evidence: unknown } | undefined {
-  const step = view?.plan.find((p) => p.step.id === BUILT_TAGS_STEP);
-  return view && step ? { release: view.version, evidence: step.state.evidence } : undefined;
+/** The active release's recorded tags (2.2), read from the folded journal; `facts.ts` has no YAML in it. */
+export function releaseTagsOf(view: ReleaseView | undefined): Record<string, RecordedTag> {
+  return view ? recordedTagsOfPlan(view.version, view.plan) : {};
 }

@@ -8,6 +8,7 @@ import {
   hoverMarkdown,
   locateTags,
   recordedTagsOf,
+  recordedTagsOfPlan,
   splitRepositoryUri,
   tagReplacements,
   tagsToAsk,
@@ -86,6 +87,9 @@ describe('values-tags: ECR facts of a tag', () => {
     assert.deepEqual(recordedTagsOf('2025.4.0', evidence), { 'lendos-portal-backend': { release: '2025.4.0', tag: 'v0.0.829', pushedAt: '2025-05-30T00:00:00Z', digest: 'sha256:x' } });
     assert.deepEqual(recordedTagsOf('2025.4.0', null), {});
     assert.deepEqual(recordedTagsOf('2025.4.0', { tags: [] }), {});
+    const plan = [{ step: { id: 'staging.merge-to-main' }, state: { evidence: evidence } }, { step: { id: 'staging.identify-tags' }, state: { evidence } }];
+    assert.deepEqual(Object.keys(recordedTagsOfPlan('2025.4.0', plan)), ['lendos-portal-backend']);
+    assert.deepEqual(recordedTagsOfPlan('2025.4.0', plan.slice(0, 1)), {}, 'only 2.2 Identify built artifact tags counts');
   });
 
   it('escapes every outside string in the hover and links only the copy command', () => {

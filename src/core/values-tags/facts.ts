@@ -94,6 +94,14 @@ export function factsOf(
   return { ...base, image, otherTags: siblings, ...(standing ? { standing } : {}) };
 }
 
+/** 2.2 Identify built artifact tags: its evidence `tags` is what the release deploys. */
+export const BUILT_TAGS_STEP = 'staging.identify-tags';
+
+/** The recorded tags of a release's folded plan (a `ReleaseView`), empty when 2.2 recorded none. */
+export function recordedTagsOfPlan(release: string, plan: readonly { readonly step: { readonly id: string }; readonly state: { readonly evidence?: unknown } }[]): Record<string, RecordedTag> {
+  return recordedTagsOf(release, plan.find((p) => p.step.id === BUILT_TAGS_STEP)?.state.evidence);
+}
+
 /** The service images' tags that 2.2 recorded (its evidence `tags`), read defensively: a journal is outside data. */
 export function recordedTagsOf(release: string, evidence: unknown): Record<string, RecordedTag> {
   const tags = isObject(evidence) ? evidence['tags'] : undefined;

@@ -7,7 +7,6 @@ import { messageOf } from '../../core/errors.js';
 import {
   hoverMarkdown,
   locateTags,
-  recordedTagsOf,
   tagReplacements,
   repositoryOfSite,
   unavailableMarkdown,
@@ -51,9 +50,8 @@ export class ValuesTagsFeatures {
     return this.located.sites;
   }
 
-  private recorded(): Record<string, RecordedTag> {
-    const tags = this.deps.releaseTags();
-    return tags ? recordedTagsOf(tags.release, tags.evidence) : {};
+  private recorded(): Readonly<Record<string, RecordedTag>> {
+    return this.deps.recorded();
   }
 
   async hover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
