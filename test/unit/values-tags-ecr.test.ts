@@ -142,6 +142,14 @@ describe('values-tags: diagnostics', () => {
     assert.match(found[0]?.message ?? '', /aws sso login --profile p/);
   });
 
+  it('checks ECR images only: another registry’s image is left alone, a tag without any repository is noted', () => {
+    const text = 'argo:\n  image:\n    repository: quay.io/argoproj/argocd\n    tag: v2.9.0\nlendos-portal:\n  backend:\n    image:\n      repository: 381492038457.dkr.ecr.us-east-1.amazonaws.com/right-pedal/lendos-portal-backend\n      tag: v0.0.812\nmystery:\n  image:\n    tag: v1\n';
+    const here = locateTags(text);
+    assert.deepEqual([...tagsToAsk(here, {}).keys()], [BACKEND]);
+    const found = diagnose({ text, located: here, recorded: {}, configured: {}, answers: only({ kind: 'images', found: new Map([['v0.0.812', row('v0.0.812', 2)]]) }) });
+    assert.deepEqual(found.map((d) => [d.severity, d.code, d.line]), [['info', 'repository-unknown', 12]]);
+  });
+
   it('malformed YAML is one error where the parser stopped', () => {
     const text = 'a:\n  image:\n    tag: v1\n  image: twice\n';
     const found = diagnose({ text, located: locateTags(text), recorded, configured: {}, answers: new Map() });

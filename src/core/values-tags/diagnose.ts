@@ -30,9 +30,17 @@ export type RepositoryAnswer =
   /** Credentials missing or expired, ECR unreachable: nothing can be said about any tag. */
   | { readonly kind: 'unavailable'; readonly message: string };
 
-/** The ECR repository of a site: its `repository:` value, else the configured repository of its service. */
+/** `<account>.dkr.ecr.<region>.amazonaws.com` (and `.com.cn`): an ECR registry; any other registry is not ours to check. */
+const ECR_REGISTRY = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+
+/**
+ * The ECR repository of a site: its `repository:` value (a bare name, or an ECR registry's image), else the configured
+ * repository of its service; undefined for another registry's image (Docker Hub, quay.io, …) or a site without either.
+ */
 export function repositoryOfSite(site: TagSite, configured: Readonly<Record<string, string>>): string | undefined {
-  return site.repository ? splitRepositoryUri(site.repository).repository : configured[site.service];
+  if (!site.repository) return configured[site.service];
+  const { registry, repository } = splitRepositoryUri(site.repository);
+  return registry === undefined || ECR_REGISTRY.test(registry) ? repository : undefined;
 }
 
 function at(site: TagSite): Pick<TagDiagnostic, 'start' | 'end' | 'line' | 'column' | 'service'> {
@@ -97,7 +105,8 @@ export function diagnose(input: DiagnoseInput): TagDiagnostic[] {
   for (const site of input.located.sites) {
     const repository = repositoryOfSite(site, input.configured);
     if (!repository) {
-      out.push({ severity: 'warning', code: 'repository-unknown', message: `${site.service} has no repository: value and no configured ECR repository (ecr.serviceRepositories); its tag is not checked.`, ...at(site) });
+      // Another registry's image is not ours to check; a tag with no repository at all is worth a word.
+      if (!site.repository) out.push({ severity: 'info', code: 'repository-unknown', message: `${site.service} has no repository: value and no configured ECR repository (ecr.serviceRepositories); its tag is not checked.`, ...at(site) });
       continue;
     }
     const answer = input.answers.get(repository);
