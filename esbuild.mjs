@@ -20,6 +20,7 @@ export const lazyBundles = {
   'src/adapters/pqs/index.ts': 'pqs',
   'src/adapters/config-file.ts': 'config-file',
   'src/steps/index.ts': 'steps',
+  'src/vscode/values-tags/index.ts': 'values-tags',
   'rehearsal/src/index.ts': 'rehearsal',
 };
 

@@ -2,7 +2,7 @@
 // (code-server), against a baseline extension that does nothing, activated in the same run; then the upgrade
 // procedure's budgets, each a program under bench/ run as a child process that prints one JSON result line (log
 // streaming, event → tree, hands-off staging), each against a baseline it measures in the same process.
-// Medians, not asserts. Usage: npm run bench -- [--only bundle,activation,logs,tree,staging,preflight] [--runs N]
+// Medians, not asserts. Usage: npm run bench -- [--only bundle,activation,logs,tree,staging,preflight,values-tags] [--runs N]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,10 +14,10 @@ import { createDemoWorkspace } from './lib/demo-workspace.mjs';
 import { projectRoot } from './lib/paths.mjs';
 import { capture, run, sleep } from './lib/processes.mjs';
 
-const BUDGET = { activationMs: 50, bundleKb: 150, logLinesPerSecond: 200_000, treeMs: 100, stagingSeconds: 120, preflightMs: 1500 };
-const BENCHES = ['bundle', 'activation', 'logs', 'tree', 'staging', 'preflight'];
+const BUDGET = { activationMs: 50, bundleKb: 150, logLinesPerSecond: 200_000, treeMs: 100, stagingSeconds: 120, preflightMs: 1500, firstHoverMs: 500, cachedHoverMs: 10, valuesTagsDiagnosticsMs: 300 };
+const BENCHES = ['bundle', 'activation', 'logs', 'tree', 'staging', 'preflight', 'values-tags'];
 /** Samples per bench unless --runs says otherwise: window loads for activation, child processes for the rest. */
-const DEFAULT_RUNS = { activation: 7, logs: 3, tree: 3, staging: 3, preflight: 1 };
+const DEFAULT_RUNS = { activation: 7, logs: 3, tree: 3, staging: 3, preflight: 1, 'values-tags': 1 };
 const { values: options } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' } } });
 const only = options.only ? options.only.split(',').map((name) => name.trim()).filter(Boolean) : BENCHES;
 const unknown = only.filter((name) => !BENCHES.includes(name));
@@ -216,6 +216,21 @@ function preflightSummary(results) {
   ];
 }
 
+function valuesTagsSummary(results) {
+  const pick = (key) => median(results.map((r) => r.details[key]));
+  const first = pick('firstCompleteMs');
+  const cached = pick('cachedMs');
+  const diagnostics = pick('diagnosticsMs');
+  const d = results[0].details;
+  return [
+    `  values-tags against a fast world's ECR (real AWS adapter over HTTP), ${d.images} images in the repository, median of ${d.runs} runs`,
+    `    first hover, complete (the tag, then every page for newest/newer)   ${first} ms (p95 ${pick('firstCompleteP95')} ms; the tag alone ${pick('firstTagMs')} ms)   budget ≤ ${BUDGET.firstHoverMs} ms   ${verdict(first <= BUDGET.firstHoverMs)}`,
+    `      one DescribeImages of the tag   ${pick('describeOneMs')} ms; one paged listing alone   ${median(results.map((r) => r.baseline.value))} ms   ratio ${(first / median(results.map((r) => r.baseline.value))).toFixed(2)}×`,
+    `    cached hover (facts + Markdown)   ${cached} ms   budget ≤ ${BUDGET.cachedHoverMs} ms   ${verdict(cached <= BUDGET.cachedHoverMs)}   (Markdown alone ${pick('markdownOnlyMs')} ms)`,
+    `    diagnostics of a 50-tag file, warm   ${diagnostics} ms   budget ≤ ${BUDGET.valuesTagsDiagnosticsMs} ms   ${verdict(diagnostics <= BUDGET.valuesTagsDiagnosticsMs)}   (its parse alone ${pick('parseOnlyMs')} ms, ratio ${(diagnostics / pick('parseOnlyMs')).toFixed(1)}×)`,
+  ];
+}
+
 function stagingSummary(results) {
   const value = median(results.map((r) => r.value));
   const world = median(results.map((r) => r.baseline.value));
@@ -267,6 +282,7 @@ if (selected('logs')) {
 if (selected('tree')) await measure('tree', () => samples('tree', runsOf('tree'), []), treeSummary);
 if (selected('staging')) await measure('staging', () => samples('staging', runsOf('staging'), []), stagingSummary);
 if (selected('preflight')) await measure('preflight', () => samples('preflight', runsOf('preflight'), []), preflightSummary);
+if (selected('values-tags')) await measure('values-tags', () => samples('values-tags', runsOf('values-tags'), []), valuesTagsSummary);
 
 console.log('\nLendOS Release benchmarks');
 for (const line of summary) console.log(line);

@@ -23,6 +23,7 @@ import { declaredSettingKeys } from './vscode/settings.js';
 import { createStatusBar } from './vscode/status-bar.js';
 import { STEP_SCHEME, StepDocumentProvider } from './vscode/step-document.js';
 import { ReleaseTreeProvider, type ReleaseNode } from './vscode/tree.js';
+import { registerValuesTags, releaseTagsOf, ValuesTagsShell } from './vscode/values-tags-lazy.js';
 import { StageChannels } from './vscode/stage-logs.js';
 import { ChangeReviews } from './vscode/review-change.js';
 import { StepTerminals } from './vscode/step-terminal.js';
@@ -40,6 +41,8 @@ export interface LendosApi {
   readonly config: () => LendosConfig;
   /** The proposed change under review in its file, if any. */
   readonly reviews: ChangeReviews;
+  /** values-tags hover, diagnostics and quick fixes (their heavy part loads on first use). */
+  readonly valuesTags: ValuesTagsShell;
 }
 
 export function activate(context: vscode.ExtensionContext): LendosApi {
@@ -71,6 +74,13 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const reveal = (stepId: string) => {
     if (treeView.visible) void treeView.reveal({ kind: 'step', stepId }, { select: false, focus: false, expand: true }).then(undefined, () => undefined);
   };
+  const valuesTags = new ValuesTagsShell({
+    ecr: ports.ecr,
+    clock: systemClock,
+    recorded: () => releaseTagsOf(session.view),
+    configured: () => config.current.ecr.serviceRepositories,
+    log,
+  });
   const stages = new StageChannels();
   const terminals = new StepTerminals(log);
   const reviews = new ChangeReviews();
@@ -85,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     stages,
     terminals,
     reviews,
+    ...registerValuesTags(valuesTags, session.onDidChange),
     ...registerCommands({ session, runner, terminals, reveal, context, stages, reviews, setup: () => ({ ports, config: config.current }), journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root), github: async () => ({ gh: await ports.github(), lendos: (await ports.repositories()).lendos }) }),
   );
   // Watching files and reading settings and journals is not activation's work: it starts right after, and the
@@ -100,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const activateMs = performance.now() - activateStartedAt;
   const activationMs = loadedAt - loadStartedAt + activateMs;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (loading the bundle ${(loadedAt - loadStartedAt).toFixed(1)} ms, activate ${activateMs.toFixed(1)} ms)`);
-  return { activationMs, session, tree, treeView, runner, config: () => config.current, reviews };
+  return { activationMs, session, tree, treeView, runner, config: () => config.current, reviews, valuesTags };
 }
 
 export function deactivate(): void {}

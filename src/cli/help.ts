@@ -14,6 +14,7 @@ Commands:
   report   The release's report from its journal: who did what, when, evidence, failures (Markdown or JSON)
   preflight Run the preflight checks of 2.1 (lendos preflight --pr 5830); no release needs to be started
   rehearse Start the rehearsal world alone (lendos rehearse --headless)
+  values-tags check  Check the values-tags files' image tags in ECR (lendos values-tags check --env staging)
 
 Options for every command:
   --workspace DIR   the lendos repository (default: the git root above the current directory)
@@ -74,6 +75,19 @@ started, nothing is journalled.
   --json        print {version, pr, url, headSha, checks[{check, status, detail, fix, evidence}], passed}
 GitHub: GITHUB_TOKEN (or GH_TOKEN, or gh auth token); GITHUB_API_URL, as GitHub Actions sets it, names the API.
 Exit code 0 when no check fails, 1 when one fails (or the PR cannot be read), 2 for usage errors.`,
+  'values-tags': `Usage: lendos values-tags check [--env ENV] [--json] [--workspace DIR] [--world FILE]
+
+Checks the image tags of an environment's values-tags file in the workloads clone (repositories.workloadsPath,
+environments.<env>.valuesTagsFile) against ECR, as the editor does:
+  error    a tag its ECR repository does not have (or no such repository), malformed YAML
+  warning  a tag pushed before the one the active release recorded for that service (2.2)
+  info     ECR could not be asked (credentials missing or expired, network): said once per file
+Each is printed as file:line:col: severity: message, then a summary line.
+  --env ENV   dev, staging or production (default: every environment's file)
+  --json      print {release, files[{env, file, diagnostics[{line, column, severity, code, message, service, fix}]}],
+              errors, warnings, notes}
+AWS: the profile of lendos.aws.artifactsProfile (aws sso login --profile <profile> when it has expired).
+Exit code 0 when there is no error, 1 when there is one, 2 for usage errors (an unknown environment).`,
   reset: `Usage: lendos reset <step-id> [--release YYYY.R.H] [--workspace DIR]
 
 Sets a step back to pending (to run or mark it again). Its history stays in the journal; a running step cannot be

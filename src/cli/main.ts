@@ -11,6 +11,7 @@ import { preflightCommand } from './preflight.js';
 import { doneCommand, resetCommand, skipCommand, startCommand } from './record.js';
 import { rehearseCommand } from './rehearse.js';
 import { runCommand } from './run.js';
+import { valuesTagsCommand } from './values-tags.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -95,6 +96,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       await reportCommand(ctx, out, { release: release(args), format: stringOption(args, 'format'), out: stringOption(args, 'out') }),
       EXIT.ok
     ),
+  },
+  'values-tags': {
+    flags: ['json'],
+    values: ['env'],
+    argument: 'name what to do, e.g. lendos values-tags check --env staging',
+    run: (ctx, out, args) => valuesTagsCommand(ctx, out, { action: first(args), env: stringOption(args, 'env'), json: args.options.has('json') }),
   },
   reset: {
     values: ['release'],

@@ -59,7 +59,7 @@ describe('the VSIX (npm run package)', function () {
   });
 
   it('holds the entry, the CLI, every lazy bundle, the icon, the runbook and the rehearsal world', () => {
-    for (const bundle of ['extension', 'cli', 'kube', 'aws', 'github', 'pqs', 'config-file', 'steps', 'rehearsal']) {
+    for (const bundle of ['extension', 'cli', 'kube', 'aws', 'github', 'pqs', 'config-file', 'steps', 'values-tags', 'rehearsal']) {
       assert.ok(entries.has(`extension/dist/${bundle}.js`), `dist/${bundle}.js`);
     }
     assert.equal(`./${[...entries.keys()].find((n) => n === 'extension/dist/extension.js')?.replace(/^extension\//, '')}`, manifest.main);

@@ -21,8 +21,8 @@ describe('commands: package.json and the registered table', () => {
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'LendOS', c.command);
   });
 
-  it('activates on the lendos repository only, leaving the command and view events to VS Code', () => {
-    assert.deepEqual(manifest.activationEvents, ['workspaceContains:services/portal-daml-upgrade/**']);
+  it('activates on the lendos repository and on a workloads clone (its values-tags files) only, leaving the command and view events to VS Code', () => {
+    assert.deepEqual(manifest.activationEvents, ['workspaceContains:services/portal-daml-upgrade/**', 'workspaceContains:values-tags*.yaml']);
   });
 
   it('the preflight commands are there', () => {

@@ -86,8 +86,9 @@ export class SdkEcr implements Ecr {
   listImages(repository: string): Promise<EcrImage[]> {
     return this.withClient(repository, async (client) => {
       const details: ImageDetail[] = [];
+      // ECR's largest page (its default is 100): a repository of thousands of images in a few calls.
       const pages = paginateDescribeImages(
-        { client },
+        { client, pageSize: 1000 },
         { repositoryName: repository, filter: { tagStatus: 'TAGGED' } },
       );
       for await (const page of pages) details.push(...(page.imageDetails ?? []));

@@ -54,3 +54,24 @@ export function applyTagEdits(file: string, text: string, tags: Readonly<Record<
   const changes = [...edits].reverse().map((site) => ({ service: site.service, from: site.tag, to: tags[site.service] as string, line: site.line }));
   return { text: next, changes };
 }
+
+export interface Replacement {
+  /** Offsets of the tag's source text in the file before the edit. */
+  readonly start: number;
+  readonly end: number;
+  /** The tag's new source text, in its quoting. */
+  readonly text: string;
+}
+
+/** `applyTagEdits` for one service as replacements of the tag scalars alone (what an editor applies as a text edit). */
+export function tagReplacements(file: string, text: string, service: string, tag: string): Replacement[] {
+  const before = locateTags(text).sites;
+  const edited = applyTagEdits(file, text, { [service]: tag }).text;
+  const after = locateTags(edited).sites;
+  return before.flatMap((site, i) => {
+    const next = after[i];
+    if (site.service !== service || !next) return [];
+    const replacement = edited.slice(next.start, next.end);
+    return replacement === text.slice(site.start, site.end) ? [] : [{ start: site.start, end: site.end, text: replacement }];
+  });
+}

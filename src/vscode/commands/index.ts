@@ -9,6 +9,7 @@ import type { StageChannels } from '../stage-logs.js';
 import type { StepTerminals } from '../step-terminal.js';
 import { startRehearsal, stopRehearsal } from './rehearsal.js';
 import { refresh, showJournal, startRelease, switchRelease } from './release.js';
+import { copyImageUri } from '../values-tags-lazy.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
 import type { ChangeReviews } from '../review-change.js';
 import type { LendosConfig } from '../../core/config/types.js';
@@ -58,6 +59,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.checkCodespaceSetup': checkCodespaceSetup(deps.setup),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),
+    'lendos.copyImageUri': copyImageUri(),
   };
 }
 
