@@ -8,7 +8,7 @@ import { checkApproval } from './approval.js';
 import type { StageChannels } from '../stage-logs.js';
 import type { StepTerminals } from '../step-terminal.js';
 import { startRehearsal, stopRehearsal } from './rehearsal.js';
-import { refresh, showJournal, startRelease, switchRelease } from './release.js';
+import { exportReleaseReport, refresh, showJournal, startRelease, switchRelease } from './release.js';
 import { copyImageUri } from '../values-tags-lazy.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
 import type { ChangeReviews } from '../review-change.js';
@@ -47,6 +47,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.showStep': showStep(session),
     'lendos.openRunbookSection': openRunbookSection(session, deps.runbookPath),
     'lendos.showJournal': showJournal(session, deps.journalPath),
+    'lendos.exportReleaseReport': exportReleaseReport(session),
     'lendos.refresh': refresh(session),
     'lendos.runStep': runStep(run),
     'lendos.runUpgradeStage': runUpgradeStage(session, runStep(run)),

@@ -62,6 +62,18 @@ export function showJournal(session: ReleaseSession, journalPath: (version: stri
     });
 }
 
+/** Export Release Report: the journal as Markdown (lendos report), opened as a document to read, save or paste. */
+export function exportReleaseReport(session: ReleaseSession) {
+  return (): Promise<CommandResult<string>> =>
+    report(async () => {
+      const view = requireActive(session);
+      const content = await session.service.report(view.version, 'md');
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+      await vscode.window.showTextDocument(doc, { preview: false });
+      return content;
+    });
+}
+
 export function refresh(session: ReleaseSession) {
   return (): Promise<CommandResult<boolean>> =>
     report(async () => {

@@ -118,5 +118,15 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     assert.match(String(gitflow.mergeSha), /^[0-9a-f]{40}$/);
     await lendos.treeView.reveal({ kind: 'step', stepId: 'production.gitflow' }, { select: true, focus: false, expand: true });
     await screenshot('release-complete');
+
+    // The audit report of the whole release, from its journal.
+    const exported = (await vscode.commands.executeCommand('lendos.exportReleaseReport')) as Result;
+    assert.equal(exported.ok, true, exported.message);
+    const md = String(exported.value);
+    assert.match(md, /^# Release 2025\.4\.0/);
+    assert.match(md, /\| Complete gitflow \(main → develop\) \| succeeded \|/);
+    assert.match(md, /## Built image tags \(2\.2\)/);
+    assert.match(md, /## Failures and reruns/, 'the stage that failed once is in the report');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
