@@ -9,8 +9,8 @@ import * as path from 'node:path';
 
 type Outcome = 'pass' | 'fail' | 'pending';
 
-/** The suites build on each other's release: the foundation, Phase 1, Phase 2 on GitHub, staging, then production. Others run last. */
-const ORDER = ['activation', 'rehearsal', 'release', 'github', 'upgrade', 'production'];
+/** The suites build on each other's release: the foundation, Phase 1, Phase 2 on GitHub, values-tags, staging, then production. Others run last. */
+const ORDER = ['activation', 'rehearsal', 'release', 'github', 'values-tags', 'upgrade', 'production'];
 const rank = (file: string): number => {
   const index = ORDER.indexOf(file.replace(/\.test\.js$/, ''));
   return index === -1 ? ORDER.length : index;
