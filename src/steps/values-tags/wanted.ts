@@ -28,7 +28,7 @@ function tagOf(value: JsonValue | undefined): string | undefined {
 }
 
 /** Every service image's tag from a step's `tags` evidence, or the images it lacks. */
-function tagsIn(evidence: EventData, images: readonly string[]): { tags: Record<string, string>; missing: string[] } {
+export function tagsIn(evidence: EventData, images: readonly string[]): { tags: Record<string, string>; missing: string[] } {
   const recorded = evidence['tags'];
   const byImage = recorded && typeof recorded === 'object' && !Array.isArray(recorded) ? recorded : {};
   const tags: Record<string, string> = {};
