@@ -10,7 +10,9 @@ import { after, before, describe, it } from 'mocha';
 import { applyTagEdits } from '../../src/core/values-tags/index.js';
 import { readValuesTags } from '../../rehearsal/src/git/values-tags.js';
 import type { BuiltTagsWorld } from './built-tags-world.js';
+import { CollectingLog } from './phase1-world.js';
 import { octokitFor } from './rehearsal/github-merge.js';
+import { waitFor } from './rehearsal/world-helpers.js';
 import {
   ReviewPrompt,
   VERSION,
@@ -203,16 +205,28 @@ describe('2.3 / 3.1 Update values-tags (rehearsal world)', function () {
     assert.match(result.summary, /PR #\d+ merged into main/);
   });
 
-  it('production: reuses the tags staging recorded, on its own branch and PR', async () => {
+  it('production: reuses the tags staging recorded; a cancel while waiting for the merge, then a rerun adopting it', async () => {
     await w.service.markDone(VERSION, 'staging.smoke-approval', { force: true, note: 'approved (test)' });
     const prompt = new ReviewPrompt();
-    const { result, log } = await runValuesTags(w, PRODUCTION, prompt);
-    assert.equal(result.status, 'succeeded', `${result.summary}\n${log.text()}`);
+    const abort = new AbortController();
+    const log = new CollectingLog();
+    const running = w.runStep(PRODUCTION, { prompt, log, signal: abort.signal });
+    await waitFor('the wait for the merge', async () =>
+      (await w.events(PRODUCTION)).some((e) => e.type === 'step.progress' && /waits for approval and merge/.test(e.message ?? '')) ? true : undefined,
+    );
+    abort.abort();
+    const cancelled = await running;
+    assert.equal(cancelled.status, 'cancelled', log.text());
+    assert.match(cancelled.summary, /Stopped waiting for the values-tags PR #\d+ .* to be merged; it stays open\. Run this step again to keep waiting: it adopts the PR\./);
     assert.equal(prompt.changes[0]?.title, `Production (BXCI) values-tags for release ${VERSION}`);
+    await w.world.github.settled();
+    const again = await runValuesTags(w, PRODUCTION);
+    assert.deepEqual([again.result.status, 'adopted' in again.result && again.result.adopted], ['succeeded', true], again.result.summary);
     const evidence = await w.evidence(PRODUCTION);
     assert.deepEqual(evidence['tags'], (await w.evidence(STAGING))['tags']);
     assert.equal(evidence['tagsFrom'], STAGING);
     assert.equal(evidence['branch'], `release/${VERSION}-values-production`);
+    assert.equal(typeof evidence['pr'], 'number');
     assert.deepEqual(await readValuesTags(w.world.description.remotes.workloads, 'production'), tags);
   });
 });
