@@ -37,6 +37,15 @@ describe('Section 3 prerequisites: the release’s tags on the workloads main an
   });
   after(async () => w?.cleanup());
 
+  it('the Kube port answers the images a backend’s pods run (what validation compares with the release’s tag)', async () => {
+    const kube = await w.ports.kube();
+    const context = w.config.environments.staging.kubeContext;
+    const { selector } = await kube.getScale(context, 'lendos-portal', 'lendos-portal-backend');
+    const pods = await kube.listPods(context, 'lendos-portal', selector);
+    assert.ok(pods.length > 0);
+    for (const pod of pods) assert.match(pod.images?.join(',') ?? '', new RegExp(`right-pedal/lendos-portal-backend:${SEEDED_SERVICE_TAGS['lendos-portal-backend']}$`));
+  });
+
   it('fails when main does not deploy the tags staging’s values-tags step recorded, saying which and what to do', async () => {
     await w.recordSuccess('staging.values-tags', { tags: { ...SEEDED_SERVICE_TAGS, 'lendos-portal-backend': 'v0.0.829' } });
     await w.markDependenciesDone(STEP);
