@@ -25,10 +25,10 @@ export const valuesFile = (ctx: ValuesTagsContext, environment: 'staging' | 'pro
 /** `file` with `tags` written in; refuses malformed YAML, a missing service or a bad tag (nothing is changed then). */
 export function editOf(ctx: ValuesTagsContext, environment: 'staging' | 'production', text: string, tags: Readonly<Record<string, string>>) {
   const file = valuesFile(ctx, environment);
-  const { sites, problems } = locateTags(text);
+  const located = locateTags(text);
   // Problems first: a malformed file is reported as such, not as a missing path.
-  const bySite = problems.length > 0 ? tags : tagsBySite(file, sites, tags, ctx.config.environments[environment].valuesTagsPaths);
-  return applyTagEdits(file, text, bySite);
+  const bySite = located.problems.length > 0 ? tags : tagsBySite(file, located.sites, tags, ctx.config.environments[environment].valuesTagsPaths);
+  return applyTagEdits(file, text, bySite, located);
 }
 
 async function fileAt(ctx: ValuesTagsContext, clone: Clone, ref: string, file: string, name: string): Promise<string> {
