@@ -205,8 +205,19 @@ describe('2.3 / 3.1 Update values-tags (rehearsal world)', function () {
     assert.match(result.summary, /PR #\d+ merged into main/);
   });
 
-  it('production: reuses the tags staging recorded; a cancel while waiting for the merge, then a rerun adopting it', async () => {
+  it('production: reuses staging’s tags; resumes a branch committed but not pushed (a crash), a cancel while waiting, a rerun adopting', async () => {
     await w.service.markDone(VERSION, 'staging.smoke-approval', { force: true, note: 'approved (test)' });
+    const declined = new ReviewPrompt(false);
+    assert.equal((await runValuesTags(w, PRODUCTION, declined)).result.status, 'cancelled');
+    assert.equal(declined.changes[0]?.title, `Production (BXCI) values-tags for release ${VERSION}`);
+    // The step's own commit, left unpushed as by a crash between commit and push.
+    const file = 'values-tags-production.yaml';
+    const branch = `release/${VERSION}-values-production`;
+    workloadsGit(w, 'pull', '-q', '--ff-only', 'origin', 'main');
+    workloadsGit(w, 'checkout', '-q', '-b', branch);
+    writeFileSync(path.join(clone(), file), applyTagEdits(file, readFileSync(path.join(clone(), file), 'utf8'), tags).text);
+    workloadsGit(w, 'commit', '-qam', `Update values-tags for release ${VERSION} (production)`);
+    workloadsGit(w, 'checkout', '-q', 'main');
     const prompt = new ReviewPrompt();
     const abort = new AbortController();
     const log = new CollectingLog();
@@ -218,14 +229,16 @@ describe('2.3 / 3.1 Update values-tags (rehearsal world)', function () {
     const cancelled = await running;
     assert.equal(cancelled.status, 'cancelled', log.text());
     assert.match(cancelled.summary, /Stopped waiting for the values-tags PR #\d+ .* to be merged; it stays open\. Run this step again to keep waiting: it adopts the PR\./);
-    assert.equal(prompt.changes[0]?.title, `Production (BXCI) values-tags for release ${VERSION}`);
+    assert.equal(prompt.changes.length, 0, 'the branch held exactly the edit: nothing to ask');
+    assert.match(log.text(), /already holds the release's tags .*: adopting it/);
+    assert.equal(remoteWorkloadsGit(w, 'rev-parse', branch), workloadsGit(w, 'rev-parse', branch), 'pushed');
     await w.world.github.settled();
     const again = await runValuesTags(w, PRODUCTION);
     assert.deepEqual([again.result.status, 'adopted' in again.result && again.result.adopted], ['succeeded', true], again.result.summary);
     const evidence = await w.evidence(PRODUCTION);
     assert.deepEqual(evidence['tags'], (await w.evidence(STAGING))['tags']);
     assert.equal(evidence['tagsFrom'], STAGING);
-    assert.equal(evidence['branch'], `release/${VERSION}-values-production`);
+    assert.equal(evidence['branch'], branch);
     assert.equal(typeof evidence['pr'], 'number');
     assert.deepEqual(await readValuesTags(w.world.description.remotes.workloads, 'production'), tags);
   });
