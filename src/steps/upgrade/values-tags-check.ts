@@ -39,6 +39,9 @@ async function mainFile(ctx: UpgradeAwsContext, target: UpgradeTarget): Promise<
   const clone = cloneOf(ctx);
   const file = target.env.valuesTagsFile;
   const failed = (detail: string, next: string): CheckResult => ({ check: CHECK, ok: false, detail, next });
+  if (!(await ctx.ports.git.revParse(clone.dir, 'HEAD').catch(() => undefined))) {
+    return failed(`${clone.dir} is not a clone of lendos-eks-workloads: the values-tags on its main cannot be read`, 'Clone it there, or set lendos.repositories.workloadsPath.');
+  }
   await ctx.ports.git.fetch(clone.dir, REMOTE, ctx.signal);
   const commit = await ctx.ports.git.revParse(clone.dir, remoteRef(MAIN));
   const text = commit ? await ctx.ports.git.showFile(clone.dir, commit, file) : undefined;
