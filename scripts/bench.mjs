@@ -2,7 +2,7 @@
 // (code-server), against a baseline extension that does nothing, activated in the same run; then the upgrade
 // procedure's budgets, each a program under bench/ run as a child process that prints one JSON result line (log
 // streaming, event → tree, hands-off staging), each against a baseline it measures in the same process.
-// Medians, not asserts. Usage: npm run bench -- [--only bundle,activation,logs,tree,staging,preflight,values-tags] [--runs N]
+// Medians, not asserts. Usage: npm run bench -- [--only bundle,activation,logs,tree,staging,preflight,values-tags,values-tags-edit] [--runs N]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,10 +14,10 @@ import { createDemoWorkspace } from './lib/demo-workspace.mjs';
 import { projectRoot } from './lib/paths.mjs';
 import { capture, run, sleep } from './lib/processes.mjs';
 
-const BUDGET = { activationMs: 50, bundleKb: 150, logLinesPerSecond: 200_000, treeMs: 100, stagingSeconds: 120, preflightMs: 1500, firstHoverMs: 500, cachedHoverMs: 10, valuesTagsDiagnosticsMs: 300 };
-const BENCHES = ['bundle', 'activation', 'logs', 'tree', 'staging', 'preflight', 'values-tags'];
+const BUDGET = { activationMs: 50, bundleKb: 150, logLinesPerSecond: 200_000, treeMs: 100, stagingSeconds: 120, preflightMs: 1500, firstHoverMs: 500, cachedHoverMs: 10, valuesTagsDiagnosticsMs: 300, valuesTagsEditMs: 100 };
+const BENCHES = ['bundle', 'activation', 'logs', 'tree', 'staging', 'preflight', 'values-tags', 'values-tags-edit'];
 /** Samples per bench unless --runs says otherwise: window loads for activation, child processes for the rest. */
-const DEFAULT_RUNS = { activation: 7, logs: 3, tree: 3, staging: 3, preflight: 1, 'values-tags': 1 };
+const DEFAULT_RUNS = { activation: 7, logs: 3, tree: 3, staging: 3, preflight: 1, 'values-tags': 1, 'values-tags-edit': 3 };
 const { values: options } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' } } });
 const only = options.only ? options.only.split(',').map((name) => name.trim()).filter(Boolean) : BENCHES;
 const unknown = only.filter((name) => !BENCHES.includes(name));
@@ -231,6 +231,19 @@ function valuesTagsSummary(results) {
   ];
 }
 
+function valuesTagsEditSummary(results) {
+  const value = median(results.map((r) => r.value));
+  const parse = median(results.map((r) => r.baseline.value));
+  const d = results[0].details;
+  const besides = Math.max(...results.map((r) => r.details.changedBesidesTags));
+  return [
+    `  values-tags edit + diff, warm: ${d.lines} lines, ${d.tagSites} tag sites, the four service tags (locate, edit, unified diff), median of ${results.length} × ${d.runs} runs`,
+    `    median ${value} ms, p95 ${median(results.map((r) => r.details.p95))} ms   budget ≤ ${BUDGET.valuesTagsEditMs} ms   ${verdict(value <= BUDGET.valuesTagsEditMs)}`,
+    `    the yaml parse alone (same process, interleaved)   median ${parse} ms   ratio ${(value / parse).toFixed(2)}×`,
+    `    lines changed: ${d.changedLines}, besides the tags: ${besides}   ${verdict(besides === 0)}`,
+  ];
+}
+
 function stagingSummary(results) {
   const value = median(results.map((r) => r.value));
   const world = median(results.map((r) => r.baseline.value));
@@ -283,6 +296,7 @@ if (selected('tree')) await measure('tree', () => samples('tree', runsOf('tree')
 if (selected('staging')) await measure('staging', () => samples('staging', runsOf('staging'), []), stagingSummary);
 if (selected('preflight')) await measure('preflight', () => samples('preflight', runsOf('preflight'), []), preflightSummary);
 if (selected('values-tags')) await measure('values-tags', () => samples('values-tags', runsOf('values-tags'), []), valuesTagsSummary);
+if (selected('values-tags-edit')) await measure('values-tags-edit', () => samples('values-tags-edit', runsOf('values-tags-edit'), []), valuesTagsEditSummary);
 
 console.log('\nLendOS Release benchmarks');
 for (const line of summary) console.log(line);

@@ -256,6 +256,8 @@ export interface PodInfo {
   readonly restarts: number;
   /** Main (not init) container names. */
   readonly containers: readonly string[];
+  /** The images of the main containers (`repository:tag`), in the order of `containers`. */
+  readonly images?: readonly string[];
   /** Main containers that have exited. */
   readonly terminated: readonly string[];
   /** The controller owning it (a ReplicaSet, a Job). */

@@ -10,6 +10,7 @@ export const AUTOMATED_STEPS: readonly (string | RegExp)[] = [
   'staging.preflight',
   'staging.merge-to-main',
   'staging.identify-tags',
+  /^(staging|production)\.values-tags$/,
   /^(staging|production)\.upgrade\.(prerequisites|scale-down|canton-restart|snapshot|run|argocd-sync|scale-up|validate)$/,
   /^(staging|production)\.upgrade\.stage\.[a-z-]+$/,
   'staging.smoke-approval',

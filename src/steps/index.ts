@@ -6,6 +6,7 @@ import { cutReleaseBranch } from './release-branch.js';
 import { identifyBuiltTags } from './github/built-tags.js';
 import { createUpgradeBranch } from './upgrade-branch.js';
 import { buildUpgradeImages } from './upgrade-images.js';
+import { updateValuesTags } from './values-tags/step.js';
 import { bumpVersion } from './version-file.js';
 
 /** Phase 1 · Preparation (1.1–1.4); they need `Phase1Ports`. */
@@ -17,7 +18,7 @@ export const phase1Executors: readonly StepExecutor<Phase1Ports>[] = [
 ];
 
 /** Phase 2 and 3 · the GitHub steps; they need `UpgradePorts` (GitHub, ECR, git). */
-export const githubExecutors: readonly StepExecutor<UpgradePorts>[] = [identifyBuiltTags];
+export const githubExecutors: readonly StepExecutor<UpgradePorts>[] = [identifyBuiltTags, updateValuesTags];
 
 /** Every executor: Phase 1, the GitHub steps and the Section 3 procedure in both environments. */
 export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts>[]> {

@@ -16,7 +16,7 @@ import { ReleaseService } from '../../src/engine/release-service.js';
 import { ExecutorRegistry } from '../../src/engine/registry.js';
 import { scriptedPrompt } from '../../src/engine/scripted-prompt.js';
 import { StepRunner, type RunResult } from '../../src/engine/step-runner.js';
-import type { FormField, Prompt } from '../../src/engine/step-types.js';
+import type { FormField, Prompt, StepExecutor } from '../../src/engine/step-types.js';
 import type { UpgradePorts } from '../../src/ports.js';
 import { identifyBuiltTags } from '../../src/steps/github/built-tags.js';
 import { SERVICE_BUILDS } from '../../rehearsal/src/github/main-build.js';
@@ -60,13 +60,15 @@ export class BuiltTagsWorld {
   readonly service: ReleaseService;
   readonly store: FileJournalStore;
   readonly ports: UpgradePorts;
-  private readonly registry = new ExecutorRegistry([identifyBuiltTags]);
+  private readonly registry: ExecutorRegistry;
   private merges = 0;
 
   private constructor(
     readonly test: TestWorld,
     github: Partial<GitHubConfig>,
+    executors: readonly StepExecutor<UpgradePorts>[],
   ) {
+    this.registry = new ExecutorRegistry(executors);
     const d = test.world.description;
     const base = withRehearsal(defaultConfig(), d);
     this.config = { ...base, github: { ...base.github, ...github } };
@@ -87,11 +89,13 @@ export class BuiltTagsWorld {
     );
   }
 
+  /** `executors`: 2.2's alone, or with the steps that follow it (values-tags). */
   static async start(
     scenario: string | Scenario,
     github: Partial<GitHubConfig> = {},
+    executors: readonly StepExecutor<UpgradePorts>[] = [identifyBuiltTags],
   ): Promise<BuiltTagsWorld> {
-    const created = new BuiltTagsWorld(await startTestWorld(scenario), github);
+    const created = new BuiltTagsWorld(await startTestWorld(scenario), github, executors);
     await created.service.startRelease(VERSION);
     return created;
   }
@@ -123,6 +127,11 @@ export class BuiltTagsWorld {
   async run(options: { prompt?: FormPrompt; signal?: AbortSignal } = {}): Promise<StepRun> {
     const log = new CollectingLog();
     const prompt = options.prompt ?? new FormPrompt(undefined, log);
+    return { result: await this.runStep(STEP, { prompt, log, signal: options.signal }), log, prompt };
+  }
+
+  /** Runs any step of the registry with the engine's runner. */
+  async runStep(stepId: string, options: { prompt: Prompt; log: CollectingLog; signal?: AbortSignal }): Promise<RunResult> {
     const runner = new StepRunner(
       this.service,
       this.registry,
@@ -130,12 +139,11 @@ export class BuiltTagsWorld {
       new FileRunLocks(this.ports.workspaceRoot),
       'editor',
     );
-    const result = await runner.run(VERSION, STEP, {
-      prompt,
-      log,
+    return runner.run(VERSION, stepId, {
+      prompt: options.prompt,
+      log: options.log,
       signal: options.signal ?? new AbortController().signal,
     });
-    return { result, log, prompt };
   }
 
   async events(stepId = STEP): Promise<JournalEvent[]> {

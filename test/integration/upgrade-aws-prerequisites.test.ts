@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'mocha';
 import { UPGRADE_REPOSITORY, UpgradeAwsWorld } from './upgrade-aws-harness.js';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-const CHECKS = ['approval', 'kube context', 'AWS identity', 'Canton cluster', 'upgrade images', 'workloads repo', 'PQS counts'];
+const CHECKS = ['approval', 'kube context', 'AWS identity', 'Canton cluster', 'upgrade images', 'workloads repo', 'values-tags', 'PQS counts'];
 
 /** Pushes this release's upgrade images into the world's ECR and journals 1.4's evidence of them. */
 async function recordUpgradeImages(w: UpgradeAwsWorld): Promise<{ tag: string; digest: string }[]> {
@@ -34,7 +34,7 @@ describe('Section 3 prerequisites on the rehearsal world (fast)', function () {
     assert.equal(result.status, 'succeeded', `${result.summary}\n${log.text()}`);
     const seeded = w.test.world.pqs?.seeded.staging ?? {};
     const total = Object.values(seeded).reduce((a, b) => a + b, 0);
-    assert.equal(result.summary, `All 7 prerequisites hold; PQS: ${total} active contracts`);
+    assert.equal(result.summary, `All 8 prerequisites hold; PQS: ${total} active contracts`);
     const evidence = await w.evidence(step);
     assert.deepEqual((evidence['checks'] as { check: string; ok: boolean }[]).map((c) => [c.check, c.ok]), CHECKS.map((c) => [c, true]));
     assert.deepEqual(evidence['approval'], { step: 'staging.values-tags' });
@@ -66,7 +66,7 @@ describe('Section 3 prerequisites on the rehearsal world (fast)', function () {
       const { result } = await w.run(step);
       assert.equal(result.status, 'failed');
       const lines = result.summary.split('\n');
-      assert.equal(lines[0], '2 of 7 prerequisites failed:');
+      assert.equal(lines[0], '2 of 8 prerequisites failed:');
       assert.match(lines[1] ?? '', /^- approval: staging\.smoke-approval is done but records neither an approval found on GitHub nor a note saying who approved production and when\. Next: Reset staging\.smoke-approval and mark it done again with a note/);
       assert.match(lines[2] ?? '', /^- workloads repo: .*lendos-eks-workloads is 1 commit\(s\) behind origin\/main\. Next: git -C .*lendos-eks-workloads checkout main && git -C .* pull origin main$/);
       const evidence = await w.evidence(step);

@@ -167,7 +167,8 @@ describe('upgrade: prerequisites step (fakes)', () => {
     });
     const error = await checkPrerequisites.run(ctx, undefined).then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof UserError);
-    assert.equal(error.message.split('\n')[0], '2 of 7 prerequisites failed:');
+    assert.equal(error.message.split('\n')[0], '3 of 8 prerequisites failed:');
+    assert.match(error.message, /- values-tags: \/work\/lendos-eks-workloads is not a clone of lendos-eks-workloads: the values-tags on its main cannot be read\. Next: Clone it there/);
     assert.match(error.message, /- upgrade images: ECR answered 500\. Next: Fix the cause, then run this step again\./);
     assert.match(error.message, /- workloads repo: \/work\/lendos-eks-workloads is not a clone of lendos-eks-workloads\./);
     assert.ok(lines.includes('✓ PQS counts: kept the counts taken at 2025-11-10T14:00:00.000Z (the procedure is past the snapshot)'), lines.join('\n'));

@@ -193,3 +193,37 @@ describe('upgrade: validation waits for the backend logs on ctx.clock', function
     assert.equal(state.lease()?.holder, 'Ada <ada@example.com> @ ada-laptop (cli pid 1, run r-test)');
   });
 });
+
+describe('upgrade: a backend with the old DARs, told apart by the image its pods run', function () {
+  this.timeout(2_000);
+  const RELEASE = { 'lendos-portal-backend': 'v0.0.830' };
+  const REGISTRY = '381492038457.dkr.ecr.us-east-1.amazonaws.com/right-pedal/lendos-portal-backend';
+
+  async function failure(image: string): Promise<string> {
+    const { kube } = fakeKube(Infinity);
+    Object.assign(kube, {
+      getScale: async () => ({ replicas: 1, currentReplicas: 1, selector: 'app=lendos-portal-backend' }),
+      listPods: async (_c: string, _n: string, selector: string) =>
+        selector === 'app=lendos-portal-backend' ? [{ name: 'lendos-portal-backend-7d9f-abcde', containers: ['backend'], images: [image] }] : [],
+    });
+    const { ctx, target } = setup(new FakeClock(), kube);
+    const recorded = { ...ctx, evidenceOf: (id: string): EventData => (id === 'staging.values-tags' ? { tags: RELEASE } : ctx.evidenceOf(id)) };
+    const error = await validate('staging').run(recorded, target).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof UserError, String(error));
+    return error.message;
+  }
+
+  it('the release’s tag: it started before the upgrade, restart it', async () => {
+    assert.match(
+      await failure(`${REGISTRY}:v0.0.830`),
+      /shows no \/Loaded DARs.*\/ — its pods run .*lendos-portal-backend:v0\.0\.830, the release's tag: they started before the upgrade and still have the old DARs — restart it/,
+    );
+  });
+
+  it('another tag: Argo CD has not deployed the release’s values-tags', async () => {
+    assert.match(
+      await failure(`${REGISTRY}:v0.0.812`),
+      /its pods run .*:v0\.0\.812, not the release's v0\.0\.830: Argo CD has not deployed the release's values-tags — check that staging\.values-tags is merged into main, then sync \(staging\.upgrade\.argocd-sync\)/,
+    );
+  });
+});

@@ -16,6 +16,7 @@ import { addRepoRoutes } from './routes-repos.js';
 import { addReviewRoutes, scheduleProductApproval } from './routes-reviews.js';
 import { seedIssues } from './seed-issues.js';
 import { GitHubState, type RepoContext } from './state.js';
+import { scheduleValuesMerge } from './workloads-merge.js';
 
 export interface GitHubServerOptions {
   clock: WorldClock;
@@ -59,7 +60,10 @@ function repositories(remotes: GitHubServerOptions['remotes']): Map<string, Repo
 
 function hooksFor(state: GitHubState): PullHooks {
   return {
-    created: (repo, pr) => scheduleProductApproval(state, repo, pr),
+    created: (repo, pr) => {
+      scheduleProductApproval(state, repo, pr);
+      scheduleValuesMerge(state, repo, pr);
+    },
     merged: async (repo, pr, sha) => {
       if (repo.name !== 'lendos' || pr.base !== 'main') return;
       const commit = await repo.git.commit(sha);

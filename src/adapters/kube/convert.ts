@@ -49,6 +49,7 @@ export function toPodInfo(pod: k8s.V1Pod): PodInfo {
     labels: { ...(pod.metadata?.labels ?? {}) },
     restarts: statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0),
     containers: (pod.spec?.containers ?? []).map((c) => c.name),
+    images: (pod.spec?.containers ?? []).map((c) => c.image ?? ''),
     terminated: statuses.filter((s) => s.state?.terminated).map((s) => s.name),
     ...(owner ? { owner: { kind: owner.kind, name: owner.name, uid: owner.uid } } : {}),
     ...(waiting ? { waiting } : {}),

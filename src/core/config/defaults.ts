@@ -30,6 +30,7 @@ function environment(
     argoNamespace: 'argocd',
     upgradeNamespace: 'lendos-portal',
     awsProfile: null,
+    valuesTagsPaths: {},
     pqs: { connection: null, secret: { namespace: 'pqs', name: 'pqs-postgres', key: 'connection' } },
     identity: { account: null, clusterUid: null, server: null },
     ...fields,

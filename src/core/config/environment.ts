@@ -15,6 +15,7 @@ const ENV_KEYS = [
   'upgradeNamespace',
   'urls',
   'valuesTagsFile',
+  'valuesTagsPaths',
   'awsProfile',
   'pqs',
   'identity',
@@ -130,10 +131,29 @@ export function readEnvironment(base: EnvironmentConfig, value: unknown, at: Pro
     upgradeNamespace: k8sName(value.upgradeNamespace, at, `${path}.upgradeNamespace`) ?? base.upgradeNamespace,
     urls: strings(value.urls, at, `${path}.urls`) ?? base.urls,
     valuesTagsFile: text(value.valuesTagsFile, at, `${path}.valuesTagsFile`, 'give the values-tags file path') ?? base.valuesTagsFile,
+    valuesTagsPaths: readTagPaths(base.valuesTagsPaths, value.valuesTagsPaths, at, `${path}.valuesTagsPaths`),
     awsProfile: orBase(nullableText(value.awsProfile, at, `${path}.awsProfile`, 'give an AWS profile name or null'), base.awsProfile),
     pqs: readPqs(base.pqs, value.pqs, at, `${path}.pqs`),
     identity: readIdentity(base.identity, value.identity, at, `${path}.identity`),
   };
+}
+
+/** `lendos-portal.backend.image.tag`: keys joined by dots, ending at the tag. */
+const TAG_PATH = /^[^.\s]+(\.[^.\s]+)*\.tag$/;
+
+function readTagPaths(base: Readonly<Record<string, string>>, value: unknown, at: ProblemSink, path: string): Readonly<Record<string, string>> {
+  if (value === undefined || value === null) return base;
+  const hint = 'must map service images to the dotted path of their tag, e.g. lendos-portal-backend: lendos-portal.backend.image.tag';
+  if (!isRecord(value)) {
+    at.add(path, hint);
+    return base;
+  }
+  const paths: Record<string, string> = { ...base };
+  for (const [service, tagPath] of Object.entries(value)) {
+    if (typeof tagPath === 'string' && TAG_PATH.test(tagPath.trim())) paths[service] = tagPath.trim();
+    else at.add(`${path}.${service}`, `${JSON.stringify(tagPath)} is not a tag path: give the keys down to the tag joined by dots, e.g. lendos-portal.backend.image.tag`);
+  }
+  return paths;
 }
 
 const ACCOUNT = /^\d{12}$/;

@@ -38,6 +38,11 @@ export interface EnvironmentConfig {
   readonly urls: readonly string[];
   /** values-tags file in lendos-eks-workloads, relative to its root. */
   readonly valuesTagsFile: string;
+  /**
+   * Where a service's tag sits in the values-tags file when the keys above its `image:` do not spell its name, as a
+   * dotted path (`lendos-portal-backend: lendos-portal.backend.image.tag`); services not listed are found by name.
+   */
+  readonly valuesTagsPaths: Readonly<Record<string, string>>;
   /** AWS profile for this environment's account (RDS), or null to use the default chain. */
   readonly awsProfile: string | null;
   /** Where PQS (PostgreSQL) is reached for contract counts. */

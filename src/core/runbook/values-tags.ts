@@ -28,6 +28,7 @@ export function valuesTagsStep(
       `In lendos-eks-workloads, branch \`${branch}\` from an up-to-date \`main\` and set the four service image tags in \`${file}\` to the tags identified in 2.2.`,
       'Change nothing but those tags: Argo CD deploys whatever this file says once the PR is merged.',
       'Get the PR approved and merged before the upgrade, so the Argo CD sync after the upgrade deploys the new images.',
+      `Run: LendOS shows the edit as a diff (staging gets 2.2's tags, production what staging's step recorded); on Apply it commits it on \`${branch}\`, pushes, opens the PR and waits for its merge.`,
     ),
     commands: valuesTagsCommands(context, environment),
     success: `The values-tags PR for ${env.label} is merged into \`main\` of lendos-eks-workloads, and \`${file}\` holds the four new tags.`,

@@ -4,7 +4,7 @@
  * as `0755` keep every byte.
  */
 import { UserError } from '../errors.js';
-import { locateTags, type Quote, type TagSite } from './locate.js';
+import { locateTags, type LocatedTags, type Quote, type TagSite } from './locate.js';
 
 /** An image tag as registries accept it: up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -44,9 +44,9 @@ function check(file: string, sites: readonly TagSite[], problems: readonly { mes
   }
 }
 
-/** The file with `tags` (service → new tag) written in; every site of a service changes. */
-export function applyTagEdits(file: string, text: string, tags: Readonly<Record<string, string>>): { text: string; changes: TagChange[] } {
-  const { sites, problems } = locateTags(text);
+/** The file with `tags` (service → new tag) written in; every site of a service changes. `located`: `locateTags(text)` when the caller has it. */
+export function applyTagEdits(file: string, text: string, tags: Readonly<Record<string, string>>, located: LocatedTags = locateTags(text)): { text: string; changes: TagChange[] } {
+  const { sites, problems } = located;
   check(file, sites, problems, tags);
   const edits = sites.filter((site) => tags[site.service] !== undefined && tags[site.service] !== site.tag).sort((a, b) => b.start - a.start);
   let next = text;

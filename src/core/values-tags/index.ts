@@ -4,3 +4,4 @@ export { applyTagEdits, tagProblem, tagReplacements, type Replacement, type TagC
 export { BUILT_TAGS_STEP, factsOf, recordedTagsOf, recordedTagsOfPlan, splitRepositoryUri, standingOf, type ImageFacts, type RecordedTag, type RegistryImage, type RepositoryStanding } from './facts.js';
 export { diagnose, repositoryOfSite, tagsToAsk, type DiagnoseInput, type RepositoryAnswer, type Severity, type TagDiagnostic } from './diagnose.js';
 export { COPY_IMAGE_URI_COMMAND, hoverMarkdown, sizeText, unavailableMarkdown, type HoverInput } from './hover-text.js';
+export { ecrRepositoryOf, siteOf, tagsBySite } from './services.js';

@@ -1,6 +1,7 @@
 /**
  * Section 3 Prerequisites: every check the runbook asks for before touching the environment, each with its evidence —
- * approval, kube context reachable, AWS identity, the Canton cluster, the upgrade images in ECR, the workloads clone —
+ * approval, kube context reachable, AWS identity, the Canton cluster, the upgrade images in ECR, the workloads clone, the
+ * release's tags on the workloads main and in ECR —
  * plus the PQS contract counts before the upgrade, which validation compares against afterwards.
  */
 import path from 'node:path';
@@ -11,6 +12,7 @@ import type { UpgradePorts } from '../../ports.js';
 import { approvalNote, describeApproval, recordedApproval } from '../github/approval-finder.js';
 import { PQS_COUNTS, PQS_COUNTS_AT, countContracts, countLines, recordedCounts, totalOf } from './pqs-counts.js';
 import { assertAccount, assertCluster } from './identity.js';
+import { valuesTagsOnMain } from './values-tags-check.js';
 import { cantonClusterOf, upgradeTargetOf, type UpgradeAwsContext, type UpgradeTarget } from './snapshot.js';
 
 const RUN_UPGRADE = 'charts/daml-upgrade/run-upgrade.sh';
@@ -161,6 +163,7 @@ const CHECKS: readonly [string, Check][] = [
   ['Canton cluster', cantonCluster],
   ['upgrade images', upgradeImages],
   ['workloads repo', workloadsRepo],
+  ['values-tags', valuesTagsOnMain],
   ['PQS counts', pqsCounts],
 ];
 

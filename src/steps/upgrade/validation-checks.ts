@@ -5,6 +5,7 @@
 import { UserError } from '../../core/errors.js';
 import type { EventData } from '../../core/journal/types.js';
 import type { PodInfo } from '../../ports.js';
+import { backendImageVerdict } from './backend-image.js';
 import { compareCounts, countContracts, recordedCounts } from './pqs-counts.js';
 import { serviceNamespaces, type Target, type UpgradeStepContext } from './target.js';
 import { livePods } from './waits.js';
@@ -64,7 +65,9 @@ async function backendRow(ctx: UpgradeStepContext, target: Target, backend: { na
     if (pods.length > 0 && missing.length === 0) return row('backend log', name, 'ok', `${pods.length} pod(s) show the ledger connection and the new DARs`);
     // A backend that just started may not have logged its DARs yet.
     if (ctx.clock.now().getTime() >= deadline) {
-      return row('backend log', name, 'failed', pods.length === 0 ? 'no running pod' : `${missing.join('; ')} — a backend started before the upgrade still has the old DARs: restart it`);
+      if (pods.length === 0) return row('backend log', name, 'failed', 'no running pod');
+      const why = (await backendImageVerdict(ctx, target, backend)) ?? 'a backend started before the upgrade still has the old DARs: restart it';
+      return row('backend log', name, 'failed', `${missing.join('; ')} — ${why}`);
     }
     // Rejects at once on a cancel, so the step ends cancelled rather than failed.
     await ctx.clock.sleep(BACKEND_RETRY_MS, ctx.signal);

@@ -1,0 +1,177 @@
+/**
+ * 2.3 / 3.1 Update values-tags: the environment's values-tags file in lendos-eks-workloads set to the release's tags —
+ * the edit shown as a diff and applied only when the person applies it — on `release/<v>-values[-production]` from an
+ * up-to-date `main`, committed, pushed, its PR opened and followed until merged. A rerun adopts the branch, the PR or
+ * a `main` that already holds the tags.
+ */
+import { UserError } from '../../core/errors.js';
+import type { EventData } from '../../core/journal/types.js';
+import { valuesBranch, valuesTagsCommitMessage } from '../../core/names.js';
+import { Declined, reviewChange, type StepExecutor, type StepOutcome } from '../../engine/step-types.js';
+import type { PullInfo, UpgradePorts } from '../../ports.js';
+import { checkedBranch } from '../git-flow.js';
+import { githubOf, repoName, type GitHubSite } from '../github/context.js';
+import { MAIN, REMOTE, remoteRef, short } from '../layout.js';
+import { checkClone, cloneOf, fetchClone, upToDateMain, type Clone, type ValuesTagsContext } from './clone.js';
+import { editOf, existingBranch, propose, valuesFile, type ExistingBranch, type Proposal } from './proposal.js';
+import { findPull, openPull, waitForMerge } from './pull.js';
+import { environmentOf, tagsLine, wantedTags, type WantedTags } from './wanted.js';
+
+type Input =
+  | { readonly kind: 'adopt'; readonly wanted: WantedTags; readonly proposal: Proposal }
+  | { readonly kind: 'apply'; readonly wanted: WantedTags; readonly proposal: Proposal }
+  | { readonly kind: 'resume'; readonly wanted: WantedTags; readonly branch: ExistingBranch };
+
+const branchOf = (ctx: ValuesTagsContext) => checkedBranch(valuesBranch(ctx.version, environmentOf(ctx)));
+
+interface Done {
+  readonly wanted: WantedTags;
+  readonly pull?: PullInfo;
+  readonly commit?: string;
+  readonly mergeSha: string | null;
+  readonly changes?: Proposal['changes'];
+}
+
+function outcome(ctx: ValuesTagsContext, done: Done): StepOutcome {
+  const environment = environmentOf(ctx);
+  const file = valuesFile(ctx, environment);
+  const { pull, wanted } = done;
+  const evidence: EventData = {
+    environment,
+    file,
+    tags: { ...wanted.tags },
+    tagsFrom: wanted.from,
+    branch: branchOf(ctx),
+    commit: done.commit ?? null,
+    pr: pull?.number ?? null,
+    url: pull?.url ?? null,
+    mergeSha: pull?.mergeSha ?? done.mergeSha,
+    changes: (done.changes ?? []).map((c) => ({ service: c.service, from: c.from, to: c.to, line: c.line })),
+    headline: pull ? `PR #${pull.number}` : `already on ${MAIN}`,
+  };
+  const where = pull ? `PR #${pull.number} merged into ${MAIN} as ${short(pull.mergeSha)}` : `${MAIN} already held them`;
+  return { summary: `${file}: ${tagsLine(wanted.tags)} — ${where}`, evidence };
+}
+
+/** The edit on a new branch from origin/main, committed and pushed; refused when main's file changed since it was shown. */
+async function writeBranch(ctx: ValuesTagsContext, clone: Clone, branch: string, proposal: Proposal): Promise<string> {
+  const { git } = ctx.ports;
+  await upToDateMain(ctx, clone);
+  if ((await git.showFile(clone.dir, remoteRef(MAIN), proposal.file)) !== proposal.before) {
+    throw new UserError(`${proposal.file} changed on ${REMOTE}/${MAIN} since the diff was shown: run this step again to review the new diff. Nothing was written.`, 'main-moved');
+  }
+  ctx.log.info(`${clone.gitC} checkout -b ${branch} ${REMOTE}/${MAIN}`);
+  await git.createBranch(clone.dir, branch, remoteRef(MAIN));
+  await git.checkout(clone.dir, branch);
+  const message = valuesTagsCommitMessage(ctx.version, environmentOf(ctx));
+  let commit: string;
+  try {
+    ctx.log.info(`${clone.gitC} commit -m "${message}" -- ${proposal.file}`);
+    commit = await git.commitFile(clone.dir, { path: proposal.file, content: proposal.after, message });
+  } finally {
+    await git.checkout(clone.dir, MAIN);
+  }
+  await ctx.record({ branch, commit });
+  await push(ctx, clone, branch);
+  return commit;
+}
+
+async function push(ctx: ValuesTagsContext, clone: Clone, branch: string): Promise<void> {
+  ctx.log.info(`${clone.gitC} push --set-upstream ${REMOTE} ${branch}`);
+  await ctx.ports.git.push(clone.dir, REMOTE, branch, { setUpstream: true, signal: ctx.signal });
+}
+
+/** After the merge: the clone's main brought up to date, so the upgrade's chart and prerequisites see it. */
+async function pullMain(ctx: ValuesTagsContext, clone: Clone): Promise<void> {
+  await fetchClone(ctx, clone);
+  await upToDateMain(ctx, clone);
+}
+
+async function followPull(ctx: ValuesTagsContext, site: GitHubSite, clone: Clone, input: Exclude<Input, { kind: 'adopt' }>): Promise<Done> {
+  const branch = branchOf(ctx);
+  const commit = input.kind === 'apply' ? await writeBranch(ctx, clone, branch, input.proposal) : input.branch.tip;
+  if (input.kind === 'resume' && !input.branch.onRemote) await push(ctx, clone, branch);
+  const found = await findPull(site, clone, branch, input.kind === 'apply');
+  if (!found && input.kind === 'resume' && input.branch.merged) {
+    ctx.log.warn(`${branch} is already on ${MAIN} without a PR of its own; nothing to open.`);
+    return { wanted: input.wanted, commit, mergeSha: (await ctx.ports.git.revParse(clone.dir, remoteRef(MAIN))) ?? null };
+  }
+  const pull = found ?? (await openPull(ctx, site, branch));
+  if (found) ctx.log.info(`Adopting PR #${found.number} (${found.state}${found.merged ? ', merged' : ''}): ${found.url}`);
+  const file = valuesFile(ctx, environmentOf(ctx));
+  const merged = pull.merged ? pull : await waitForMerge(ctx, site, clone, pull.number, file);
+  await ctx.record({ pr: merged.number, url: merged.url, mergeSha: merged.mergeSha ?? null });
+  await pullMain(ctx, clone);
+  return { wanted: input.wanted, pull: merged, commit, mergeSha: merged.mergeSha ?? null, changes: input.kind === 'apply' ? input.proposal.changes : [] };
+}
+
+async function review(ctx: ValuesTagsContext, wanted: WantedTags, proposal: Proposal): Promise<Input> {
+  for (const c of proposal.changes) ctx.log.info(`${proposal.file}:${c.line} ${c.service}: ${c.from} → ${c.to}`);
+  const env = ctx.config.environments[environmentOf(ctx)];
+  const applied = await reviewChange(ctx.prompt, {
+    title: `${env.label} values-tags for release ${ctx.version.format()}`,
+    path: proposal.file,
+    before: proposal.before,
+    after: proposal.after,
+    diff: proposal.diff,
+    action: 'Apply and open the PR',
+  });
+  if (!applied) throw new Declined(`Not applied: ${proposal.file} and ${ctx.config.repositories.workloads} are unchanged. Run this step again to review the change.`);
+  return { kind: 'apply', wanted, proposal };
+}
+
+export const updateValuesTags: StepExecutor<UpgradePorts, Input> = {
+  stepId: /^(staging|production)\.values-tags$/,
+
+  async observe(ctx) {
+    let wanted: WantedTags;
+    try {
+      wanted = wantedTags(ctx);
+    } catch {
+      return { done: false };
+    }
+    const environment = environmentOf(ctx);
+    const site = await githubOf(ctx);
+    const text = await site.gh.fileAt(site.workloads, MAIN, valuesFile(ctx, environment));
+    const held = text !== undefined && (() => {
+      try {
+        return editOf(ctx, environment, text, wanted.tags).changes.length === 0;
+      } catch {
+        return false;
+      }
+    })();
+    if (!held) return { done: false };
+    const pull = await findPull(site, cloneOf(ctx), branchOf(ctx)).catch(() => undefined);
+    const done = outcome(ctx, { wanted, ...(pull?.merged ? { pull } : {}), mergeSha: null });
+    return { done: true, summary: `${repoName(site.workloads)} ${done.summary}`, evidence: done.evidence };
+  },
+
+  async prepare(ctx) {
+    const wanted = wantedTags(ctx);
+    const branch = branchOf(ctx);
+    const clone = cloneOf(ctx);
+    const site = await githubOf(ctx);
+    const access = await site.gh.checkAccess(site.workloads);
+    if (!access.ok) throw new UserError(access.reason, 'no-access');
+    await checkClone(ctx, clone, branch);
+    await fetchClone(ctx, clone);
+    const environment = environmentOf(ctx);
+    const existing = await existingBranch(ctx, clone, environment, branch, wanted.tags);
+    if (existing) {
+      ctx.log.info(`${branch} already holds the release's tags (${short(existing.tip)}): adopting it.`);
+      return { kind: 'resume', wanted, branch: existing };
+    }
+    const proposal = await propose(ctx, clone, environment, wanted.tags);
+    if (proposal.changes.length === 0) return { kind: 'adopt', wanted, proposal };
+    return review(ctx, wanted, proposal);
+  },
+
+  async run(ctx, input) {
+    const clone = cloneOf(ctx);
+    if (input.kind === 'adopt') {
+      ctx.log.info(`${input.proposal.file} on ${REMOTE}/${MAIN} already holds ${tagsLine(input.wanted.tags)}: nothing to change.`);
+      return outcome(ctx, { wanted: input.wanted, mergeSha: input.proposal.base });
+    }
+    return outcome(ctx, await followPull(ctx, await githubOf(ctx), clone, input));
+  },
+};
