@@ -34,7 +34,7 @@ const ALLOWED = [
   /^\[Content_Types\]\.xml$/,
   /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
   /^extension\/dist\/[a-z-]+\.js$/,
-  /^extension\/media\/[a-z-]+\.(svg|png|txt)$/,
+  /^extension\/media\/([a-z-]+\/)?[a-z-]+\.(svg|png|txt|md)$/,
   /^extension\/rehearsal\/(scenarios|fixtures)\/.+$/,
 ];
 
