@@ -37,11 +37,24 @@ export async function installCodeServerInto(home, version) {
   console.log(`code-server: npm install finished (${secondsSince(startedAt)} s)`);
 }
 
+/** The prefix of the running Node, whose include/node holds the headers native modules build against. */
+function nodeDir() {
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  if (!existsSync(path.join(prefix, 'include', 'node', 'common.gypi'))) {
+    throw new Error(
+      `code-server: Node's headers are not in ${path.join(prefix, 'include', 'node')}; code-server's native modules build ` +
+        "against them. Install Node 20 with its headers (NodeSource's nodejs package, or the official tarball's include/).",
+    );
+  }
+  return prefix;
+}
+
 function installEnv(home) {
   return {
     ...process.env,
-    // node-gyp builds against the headers Debian installs instead of downloading them.
-    npm_config_nodedir: '/usr',
+    // node-gyp builds against the headers installed with this Node (under /usr for Debian's and NodeSource's, beside
+    // bin/ for a tarball or nvm) instead of downloading them.
+    npm_config_nodedir: nodeDir(),
     // node-pty's postinstall runs `npx node-gyp`, which otherwise asks for confirmation.
     npm_config_yes: 'true',
     // code-server's postinstall refuses to run as root without it (npm 11 itself no longer knows the setting).

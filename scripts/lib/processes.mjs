@@ -38,7 +38,10 @@ export function runLogged(command, args, { logFile, label, ...options }) {
       if (tty) process.stdout.write(`\r${label}… ${seconds()} s${error ? '' : ', done'}\n`);
       log.end(() => {
         if (!error) return resolve();
-        const tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+        const lines = readFileSync(logFile, 'utf8').trimEnd().split('\n');
+        // The lines that name the cause (node-gyp's "gyp:", npm's "ERR!") come first, then the last lines.
+        const causes = lines.filter((line) => /^gyp: |gyp ERR! (stack )?Error|npm (ERR!|error) (code|path|command)/.test(line)).slice(0, 8);
+        const tail = [...causes, ...(causes.length ? ['…'] : []), ...lines.slice(-10)].join('\n');
         reject(new Error(`${error}; its output is in ${logFile}, ending:\n${tail}`));
       });
     };

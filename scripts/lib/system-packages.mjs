@@ -15,7 +15,8 @@ export const PACKAGE_GROUPS = [
   },
   { why: "for code-server's search", packages: ['ripgrep'], for: ['start', 'test'] },
   { why: 'the browser of the e2e tests and of npm start --check', packages: ['chromium'], for: ['start', 'test'] },
-  { why: 'for the integration tests: real git, PostgreSQL and the AWS CLI', packages: ['git', 'postgresql', 'awscli', 'ca-certificates'], for: ['test'] },
+  { why: "for the rehearsal world: real git remotes, PostgreSQL as PQS, HTTPS certificates", packages: ['git', 'postgresql', 'ca-certificates'], for: ['start', 'test'] },
+  { why: 'for the integration tests: the AWS CLI', packages: ['awscli'], for: ['test'] },
 ];
 
 function installed(name) {
@@ -55,10 +56,11 @@ export async function ensureSystemPackages(purpose) {
   const missing = missingPackages(purpose);
   if (missing.length === 0) return;
   const names = missing.flatMap((group) => group.packages);
-  for (const group of missing) console.log(`system packages: installing ${group.packages.join(' ')} — ${group.why}`);
   const prefix = asRoot();
+  for (const group of missing) console.log(`system packages: ${prefix ? 'installing' : 'missing'} ${group.packages.join(' ')} — ${group.why}`);
   if (!prefix) {
-    throw new Error(`system packages: ${names.join(' ')} are missing, and installing them needs root. Run: sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`);
+    const command = `apt-get update && apt-get install -y ${names.join(' ')}`;
+    throw new Error(`system packages: installing them needs root. Run as root: ${command} (or: sudo sh -c '${command}', or: su -c '${command}'), then run this again.`);
   }
   const dir = path.join(cacheDir(), 'logs');
   mkdirSync(dir, { recursive: true });

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { PlannedStep } from '../../../src/core/plan';
 import type { LendosApi } from '../../../src/extension';
 import { crashExtensionHost, e2ePass, getExtension, markerPath, screenshot, waitFor } from './harness';
-import { commentAsApprover, updateValuesTags } from './world';
+import { commentAsApprover } from './world';
 
 type Result = { ok: boolean; message?: string; value?: unknown };
 const CONFIRM = { yes: true, confirmEnvironment: 'bxci' };
@@ -50,14 +50,16 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     if (e2ePass() !== 'after-reload') this.skip();
     const { lendos, status } = await api();
     await waitFor(() => status('staging.upgrade.validate')?.status === 'succeeded', 20_000, 'staging validated');
-    updateValuesTags('production');
     // Product's approval of staging is found on the release PR: luis-product's review (Check Approval Now looks once).
     const approval = (await vscode.commands.executeCommand('lendos.checkApproval', 'staging.smoke-approval', CONFIRM)) as Result;
     await lendos.session.refresh();
     assert.deepEqual(approval, { ok: true, value: 'succeeded' }, status('staging.smoke-approval')?.state.message ?? '');
     assert.equal((status('staging.smoke-approval')?.state.evidence.approval as { by?: string } | undefined)?.by, 'luis-product');
-    const tags = (await vscode.commands.executeCommand('lendos.markStepDone', 'production.values-tags', { note: 'rehearsal' })) as Result;
-    assert.equal(tags.ok, true, tags.message);
+    // 3.1: production's values-tags get the tags staging ran and validated, through a PR the platform team merges.
+    await expectSucceeded(lendos, 'production.values-tags');
+    const valuesTags = status('production.values-tags')!.state.evidence;
+    assert.deepEqual(valuesTags.tags, status('staging.values-tags')!.state.evidence.tags);
+    assert.match(String(valuesTags.mergeSha), /^[0-9a-f]{40}$/);
 
     await expectSucceeded(lendos, 'production.upgrade.prerequisites');
     const unconfirmed = await run(lendos, 'production.upgrade.scale-down', { yes: true });
