@@ -238,7 +238,14 @@ async function uiOnRequest(session, payload) {
         await scope.hover({ timeout: 10_000 });
       }
       const target = request.selector ? scope.locator(request.selector, request.text ? { hasText: request.text } : {}).first() : scope;
-      await target.click({ timeout: 10_000, button: request.button === 'right' ? 'right' : 'left' });
+      const timeout = request.timeoutMs ?? 10_000;
+      // `optional`: a click only if the element shows up in time (e.g. a picker that appears only sometimes).
+      if (request.optional && !(await target.waitFor({ state: 'visible', timeout }).then(() => true, () => false))) {
+        answer = { ok: true, clicked: false };
+      } else {
+        await target.click({ timeout, button: request.button === 'right' ? 'right' : 'left' });
+        answer = { ok: true, clicked: true };
+      }
     } else if (request.action === 'press') await page.keyboard.press(request.key);
     else if (request.action === 'type') await page.keyboard.type(request.text, { delay: 20 });
     else throw new Error(`unknown ui action ${request.action}`);

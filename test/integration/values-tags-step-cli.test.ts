@@ -74,7 +74,7 @@ describe('2.3 Update values-tags through the built CLI', function () {
     assert.match(run.stdout, /^--- a\/values-tags-staging\.yaml\n\+\+\+ b\/values-tags-staging\.yaml\n@@ -5,13 \+5,13 @@$/m);
     assert.match(run.stdout, /^- {6}tag: v0\.0\.812\n\+ {6}tag: v0\.0\.830$/m);
     assert.equal(run.stdout.split('\n').filter((l) => /^[-+] /.test(l)).length, 8, run.stdout);
-    assert.match(run.stderr, /Staging values-tags for release 2025\.4\.0: values-tags-staging\.yaml Not confirmed: pass --yes/);
+    assert.match(run.stderr, /Staging values-tags for release 2025\.4\.0: \/\S*\/lendos-eks-workloads\/values-tags-staging\.yaml Not confirmed: pass --yes/);
     assert.deepEqual(await w.events(STEP), []);
     assert.equal(await readValuesTags(branches(), 'staging').then((t) => t['lendos-portal-backend']), 'v0.0.812');
   });
@@ -84,7 +84,7 @@ describe('2.3 Update values-tags through the built CLI', function () {
     const diff = output.indexOf('+      tag: v0.0.830');
     const question = output.indexOf('[Apply and open the PR? y/N]');
     assert.ok(diff >= 0 && question > diff, output);
-    assert.match(output.slice(diff, question), /Staging values-tags for release 2025\.4\.0: values-tags-staging\.yaml $/);
+    assert.match(output.slice(diff, question), /Staging values-tags for release 2025\.4\.0: \/\S*\/lendos-eks-workloads\/values-tags-staging\.yaml $/);
     assert.match(output, /staging\.values-tags: cancelled — Not applied/);
     assert.deepEqual(await w.events(STEP), []);
   });

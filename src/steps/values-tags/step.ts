@@ -4,6 +4,7 @@
  * up-to-date `main`, committed, pushed, its PR opened and followed until merged. A rerun adopts the branch, the PR or
  * a `main` that already holds the tags.
  */
+import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { EventData } from '../../core/journal/types.js';
 import { valuesBranch, valuesTagsCommitMessage } from '../../core/names.js';
@@ -105,12 +106,13 @@ async function followPull(ctx: ValuesTagsContext, site: GitHubSite, clone: Clone
   return { wanted: input.wanted, pull: merged, commit, mergeSha: merged.mergeSha ?? null, changes: input.kind === 'apply' ? input.proposal.changes : [] };
 }
 
-async function review(ctx: ValuesTagsContext, wanted: WantedTags, proposal: Proposal): Promise<Input> {
+async function review(ctx: ValuesTagsContext, clone: Clone, wanted: WantedTags, proposal: Proposal): Promise<Input> {
   for (const c of proposal.changes) ctx.log.info(`${proposal.file}:${c.line} ${c.service}: ${c.from} → ${c.to}`);
   const env = ctx.config.environments[environmentOf(ctx)];
   const applied = await reviewChange(ctx.prompt, {
     title: `${env.label} values-tags for release ${ctx.version.format()}`,
-    path: proposal.file,
+    // Absolute: the editor shows the change in the clone's file when it holds what the step read.
+    path: path.join(clone.dir, proposal.file),
     before: proposal.before,
     after: proposal.after,
     diff: proposal.diff,
@@ -163,7 +165,7 @@ export const updateValuesTags: StepExecutor<UpgradePorts, Input> = {
     }
     const proposal = await propose(ctx, clone, environment, wanted.tags);
     if (proposal.changes.length === 0) return { kind: 'adopt', wanted, proposal };
-    return review(ctx, wanted, proposal);
+    return review(ctx, clone, wanted, proposal);
   },
 
   async run(ctx, input) {

@@ -60,6 +60,9 @@ export type UiAction =
       /** An element (e.g. a tree row, found by its text) hovered first: its inline actions show only then. */
       readonly within?: { readonly selector: string; readonly text?: string };
       readonly button?: 'left' | 'right';
+      /** Click only if the element shows up within `timeoutMs`; `ui` then answers whether it clicked. */
+      readonly optional?: boolean;
+      readonly timeoutMs?: number;
     }
   | { readonly action: 'press'; readonly key: string }
   | { readonly action: 'type'; readonly text: string };
@@ -67,16 +70,17 @@ export type UiAction =
 let uiRequests = 0;
 
 /** Asks the driver to do `request` in the browser and waits for it; fails with the driver's reason. */
-export async function ui(request: UiAction): Promise<void> {
+export async function ui(request: UiAction): Promise<boolean> {
   uiRequests += 1;
   const id = `${process.pid}-${uiRequests}`;
   const answer = path.join(artifactsDir(), '.ui', `${id}.json`);
   console.log(`LENDOS_UI ${JSON.stringify({ ...request, id })}`);
   await waitFor(() => existsSync(answer), screenshotTimeoutMs, `the driver to ${request.action}`);
-  const { ok, error } = JSON.parse(readFileSync(answer, 'utf8')) as { ok: boolean; error?: string };
+  const { ok, error, clicked } = JSON.parse(readFileSync(answer, 'utf8')) as { ok: boolean; error?: string; clicked?: boolean };
   if (!ok) throw new Error(`${JSON.stringify(request)}: ${error ?? 'failed'}`);
   // Lets the workbench react before the test looks.
   await new Promise((resolve) => setTimeout(resolve, 200));
+  return clicked ?? true;
 }
 
 /** Runs a VS Code command and returns its result typed as the caller expects. */

@@ -33,11 +33,14 @@ describe('values-tags (rehearsal world)', function () {
     const change = lendos.reviews.reviewing;
     assert.ok(change, `no change to review: ${ended?.message ?? ''}`);
     assert.equal(path.basename(change.path), 'values-tags-staging.yaml');
-    assert.equal(path.basename(vscode.window.activeTextEditor?.document.uri.fsPath ?? ''), 'values-tags-staging.yaml', 'the file is open');
+    await waitFor(() => path.basename(vscode.window.activeTextEditor?.document.uri.fsPath ?? '') === 'values-tags-staging.yaml', 10_000, 'the file open with the change in it');
     for (const { tag } of Object.values(tags)) assert.match(change.after, new RegExp(`tag: ${tag.replace(/\./g, '\\.')}\\b`));
     await screenshot('values-tags-review');
 
-    await ui({ action: 'click', selector: '.codelens-decoration a', text: change.action });
+    // Apply from the CodeLens over the file; where the change opened as a diff (the clone's file differs from what the
+    // step read), from the notification's button.
+    const lens = await ui({ action: 'click', selector: '.codelens-decoration a', text: change.action, optional: true, timeoutMs: 5_000 });
+    if (!lens) await ui({ action: 'click', selector: '.notifications-toasts .monaco-button', text: change.action });
     const result = await waitFor(() => ended, 180_000, 'the values-tags PR merged');
     await lendos.session.refresh();
     assert.deepEqual(result, { ok: true, value: 'succeeded' }, status('staging.values-tags')?.state.message ?? '');
