@@ -90,6 +90,8 @@ async function runSuite(session) {
     extensionsDir,
     runDir: path.join(session.runDir, 'code-server'),
     env: { LENDOS_E2E: '1', LENDOS_E2E_ARTIFACTS: screenshotsDir, LENDOS_E2E_WORLD: session.world.worldFile },
+    // The workloads clone beside the workspace is not for VS Code's Git to offer (its toast would cover the pictures).
+    settings: { 'git.openRepositoryInParentFolders': 'never' },
     extensionDevelopmentPath: extension,
     extensionTestsPath: testsIndex,
     log: (line) => session.serverLog.write(`${line}\n`),

@@ -58,14 +58,24 @@ describe('values-tags (rehearsal world)', function () {
     const file = String(status('staging.values-tags')!.state.evidence.file ?? '');
     const uri = vscode.Uri.file(path.isAbsolute(file) ? file : path.join(workloadsClone(), file || 'values-tags-staging.yaml'));
     const editor = await vscode.window.showTextDocument(uri, { preview: false });
-    const text = editor.document.getText();
     const tags = status('staging.identify-tags')!.state.evidence.tags as Record<string, { tag: string }>;
     const backend = tags['lendos-portal-backend']!.tag;
+    // The clone's main was fast-forwarded to the merge: the editor reloads the file from disk.
+    await waitFor(() => editor.document.getText().includes(`tag: ${backend}`), 10_000, 'the merged tags in the file');
+    const text = editor.document.getText();
     const at = editor.document.positionAt(text.indexOf(`tag: ${backend}`) + 'tag: '.length + 2);
     editor.selection = new vscode.Selection(at, at);
-    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, at)) as vscode.Hover[];
-    const shown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-    assert.match(shown, /sha256:[0-9a-f]{12}/, shown);
+    const hover = async () => {
+      const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, at)) as vscode.Hover[];
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    };
+    assert.match(await hover(), /sha256\\?:[0-9a-f]{6}/);
+    // The repository's listing comes in the background; the next hover has the newest tag and the builds after it.
+    const shown = await waitFor(async () => {
+      const text = await hover();
+      return text.includes('counting') ? '' : text;
+    }, 15_000, 'the listing counted');
+    assert.match(shown, /release 2025\\?\.4\\?\.0 recorded/, shown);
     assert.match(shown, /lendos\.copyImageUri/, 'the hover offers to copy the image URI');
     await vscode.commands.executeCommand('editor.action.showHover');
     await screenshot('values-tags-hover');
