@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { PlannedStep } from '../../../src/core/plan';
 import type { LendosApi } from '../../../src/extension';
-import { crashExtensionHost, e2ePass, getExtension, markerPath, screenshot, waitFor } from './harness';
+import { crashExtensionHost, e2ePass, getExtension, markerPath, reportPassedAcrossRestart, screenshot, waitFor } from './harness';
 import { commentAsApprover } from './world';
 
 type Result = { ok: boolean; message?: string; value?: unknown };
@@ -83,6 +83,7 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     if (e2ePass() !== 'after-crash') this.skip();
     const { lendos, status } = await api();
     const { uids } = JSON.parse(readFileSync(markerPath('after-crash'), 'utf8')) as { uids: Record<string, string> };
+    reportPassedAcrossRestart('DAML upgrade in production (rehearsal world) asks for the typed name, then runs up to a stage and survives the extension host being killed there');
     await waitFor(() => status('production.upgrade.run')?.state.status === 'cancelled', 20_000, 'the interrupted run re-observed');
     assert.match(status('production.upgrade.run')?.state.message ?? '', /Interrupted/);
 

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LendosApi } from '../../../src/extension';
 import type { ReleaseNode } from '../../../src/vscode/tree';
-import { e2ePass, getExtension, markerPath, screenshot, ui, waitFor } from './harness';
+import { e2ePass, getExtension, markerPath, reportPassedAcrossRestart, screenshot, ui, waitFor } from './harness';
 
 const VERSION = '2025.4.0';
 type Result = { ok: boolean; message?: string; value?: unknown };
@@ -131,6 +131,7 @@ describe('Release tree (foundation)', function () {
     if (!secondPass) this.skip();
     const lendos = await api();
     assert.equal(JSON.parse(readFileSync(markerFile(), 'utf8')).version, VERSION);
+    reportPassedAcrossRestart('Release tree (foundation) Phase 1, first half: cuts the release branch and bumps VERSION against the rehearsal remotes');
     await waitFor(() => lendos.session.view !== undefined, 15_000, 'the restored release');
     const view = lendos.session.view!;
     assert.equal(view.version, VERSION);
