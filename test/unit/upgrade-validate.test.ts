@@ -138,7 +138,7 @@ describe('upgrade: validation waits for the backend logs on ctx.clock', function
       assert.ok(error instanceof UserError && error.reason === 'validation-failed', String(error));
       assert.match(
         error.message,
-        /backend log lendos-portal\/lendos-portal-backend: lendos-portal-backend-7d9f-abcde shows no \/Loaded DARs/,
+        /backend log lendos-portal\/lendos-portal-backend: lendos-portal-backend-7d9f-abcde shows no DARs of version 2\.0\.0 in its log/,
       );
       return true;
     });
@@ -216,7 +216,7 @@ describe('upgrade: a backend with the old DARs, told apart by the image its pods
   it('the release’s tag: it started before the upgrade, restart it', async () => {
     assert.match(
       await failure(`${REGISTRY}:v0.0.830`),
-      /shows no \/Loaded DARs.*\/ — its pods run .*lendos-portal-backend:v0\.0\.830, the release's tag: they started before the upgrade and still have the old DARs — restart it/,
+      /shows no DARs of version [0-9.]+ in its log — its pods run .*lendos-portal-backend:v0\.0\.830, the release's tag: they started before the upgrade and still have the old DARs — restart it/,
     );
   });
 

@@ -55,13 +55,19 @@ function pattern(source: string, setting: string): RegExp {
   }
 }
 
-async function backendRow(ctx: UpgradeStepContext, target: Target, backend: { namespace: string; deployment: string }, patterns: RegExp[]): Promise<ValidationRow> {
+/** A line a backend's log must show, with what it means to a person (never the regular expression). */
+interface Expected {
+  readonly pattern: RegExp;
+  readonly means: string;
+}
+
+async function backendRow(ctx: UpgradeStepContext, target: Target, backend: { namespace: string; deployment: string }, patterns: readonly Expected[]): Promise<ValidationRow> {
   const name = `${backend.namespace}/${backend.deployment}`;
   const deadline = ctx.clock.now().getTime() + BACKEND_WAIT_MS;
   for (;;) {
     ctx.signal.throwIfAborted();
     const pods = await target.kube.tailDeploymentLogs(target.context, backend.namespace, backend.deployment, BACKEND_LOG_LINES);
-    const missing = pods.flatMap((pod) => patterns.filter((p) => !pod.lines.some((line) => p.test(line))).map((p) => `${pod.pod} shows no /${p.source}/`));
+    const missing = pods.flatMap((pod) => patterns.filter((p) => !pod.lines.some((line) => p.pattern.test(line))).map((p) => `${pod.pod} shows no ${p.means}`));
     if (pods.length > 0 && missing.length === 0) return row('backend log', name, 'ok', `${pods.length} pod(s) show the ledger connection and the new DARs`);
     // A backend that just started may not have logged its DARs yet.
     if (ctx.clock.now().getTime() >= deadline) {
@@ -76,7 +82,10 @@ async function backendRow(ctx: UpgradeStepContext, target: Target, backend: { na
 
 export async function backendRows(ctx: UpgradeStepContext, target: Target, to: string): Promise<ValidationRow[]> {
   const { ledgerPattern, darPattern, backends } = ctx.config.validation;
-  const patterns = [pattern(ledgerPattern, 'ledgerPattern'), pattern(darPattern.split('{to}').join(escapeRegExp(to)), 'darPattern')];
+  const patterns: Expected[] = [
+    { pattern: pattern(ledgerPattern, 'ledgerPattern'), means: 'ledger connection in its log' },
+    { pattern: pattern(darPattern.split('{to}').join(escapeRegExp(to)), 'darPattern'), means: `DARs of version ${to} in its log` },
+  ];
   if (backends.length === 0) return [row('backend log', '(none configured)', 'not checked', 'lendos.validation.backends lists no backend')];
   return Promise.all(backends.map((backend) => backendRow(ctx, target, backend, patterns)));
 }
