@@ -84,6 +84,8 @@ export interface GitCommit {
 export interface Git {
   /** `git fetch --prune <remote>`. */
   fetch(cwd: string, remote: string, signal?: AbortSignal): Promise<void>;
+  /** `git clone <url> <dir>` (`dir` must not exist or be empty); cancelled mid-flight by `signal`. */
+  clone(url: string, dir: string, signal?: AbortSignal): Promise<void>;
   /** `git status --porcelain`, limited to `paths` when given; untracked files only when `untracked` is true. */
   status(
     cwd: string,

@@ -113,6 +113,12 @@ export class GitCli implements Git {
     await git(cwd, ['fetch', '--prune', '--quiet', remote], signal);
   }
 
+  async clone(url: string, dir: string, signal?: AbortSignal): Promise<void> {
+    await fs.mkdir(path.dirname(dir), { recursive: true });
+    // `--` ends the options: a URL or folder that starts with "-" is still only a URL or a folder.
+    await git(path.dirname(dir), ['clone', '--quiet', '--', url, dir], signal);
+  }
+
   async status(
     cwd: string,
     options: { paths?: readonly string[]; untracked?: boolean } = {},

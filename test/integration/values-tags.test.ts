@@ -4,7 +4,7 @@
  * main then deploys them); a rerun adopting; production reusing what staging recorded.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { applyTagEdits } from '../../src/core/values-tags/index.js';
@@ -89,7 +89,27 @@ describe('2.3 / 3.1 Update values-tags (rehearsal world)', function () {
     const configured = w.config;
     w.config = { ...configured, repositories: { ...configured.repositories, workloadsPath: '../nowhere' } };
     try {
-      await refused(/no clone of lendos-eks-workloads at .*nowhere.*git clone https:\/\/github\.com\/rplendos\/lendos-eks-workloads\.git/);
+      // Offered a clone from the lendos origin's sibling, and declining it.
+      const declining = Object.assign(new ReviewPrompt(), { confirm: async () => false });
+      const { result } = await runValuesTags(w, STAGING, declining);
+      assert.equal(result.status, 'failed');
+      assert.match(result.summary, /no clone of lendos-eks-workloads at .*nowhere.*git clone \S*\/lendos-eks-workloads\.git .*Nothing was changed/);
+      assert.equal(existsSync(path.join(clone(), '..', 'nowhere')), false);
+    } finally {
+      w.config = configured;
+    }
+    await nothingWritten();
+  });
+
+  it('offers to clone a missing clone: accepted, the clone is made and the change reviewed in it', async () => {
+    const configured = w.config;
+    w.config = { ...configured, repositories: { ...configured.repositories, workloadsPath: '../fresh-workloads' } };
+    try {
+      const prompt = new ReviewPrompt(false);
+      const { result } = await runValuesTags(w, STAGING, prompt);
+      assert.equal(result.status, 'cancelled', result.summary);
+      assert.match(prompt.changes[0]?.path ?? '', /fresh-workloads\/values-tags-staging\.yaml$/);
+      assert.ok(existsSync(path.join(clone(), '..', 'fresh-workloads', FILE)), 'cloned beside the workspace');
     } finally {
       w.config = configured;
     }

@@ -66,3 +66,14 @@ describe('values-tags: the tags and their exact edit', () => {
     refuse(STAGING, { 'lendos-portal-backend': '-v1' }, /is not an image tag/);
   });
 });
+
+describe('the workloads clone: where to clone it from', () => {
+  it('is the lendos origin with the sibling repository name, for https, ssh and local remotes', async () => {
+    const { siblingRemoteUrl } = await import('../../src/steps/values-tags/clone.js');
+    assert.equal(siblingRemoteUrl('https://github.com/rplendos/lendos.git', 'lendos-eks-workloads'), 'https://github.com/rplendos/lendos-eks-workloads.git');
+    assert.equal(siblingRemoteUrl('git@github.com:rplendos/lendos.git', 'lendos-eks-workloads'), 'git@github.com:rplendos/lendos-eks-workloads.git');
+    assert.equal(siblingRemoteUrl('https://github.com/rplendos/lendos/', 'lendos-eks-workloads'), 'https://github.com/rplendos/lendos-eks-workloads');
+    assert.equal(siblingRemoteUrl('/srv/remotes/lendos.git', 'lendos-eks-workloads'), '/srv/remotes/lendos-eks-workloads.git');
+    assert.equal(siblingRemoteUrl('lendos', 'lendos-eks-workloads'), undefined);
+  });
+});

@@ -24,18 +24,37 @@ export function cloneOf(ctx: ValuesTagsContext): Clone {
 const listed = (entries: readonly GitStatusEntry[]) =>
   entries.slice(0, 10).map((e) => `${e.path} (${e.code.trim()})`).join(', ') + (entries.length > 10 ? ` and ${entries.length - 10} more` : '');
 
-/** Refuses a missing clone, uncommitted changes, or another branch than `main` or `own`; answers the branch. */
+/**
+ * The URL of a sibling repository of the lendos `origin` (same host and owner): `…/lendos.git` → `…/<name>.git`, for
+ * https, ssh and local remotes alike. Undefined when the URL does not end in a repository name.
+ */
+export function siblingRemoteUrl(origin: string, name: string): string | undefined {
+  const match = /^(.*[/:])[^/:]+?(\.git)?\/?$/.exec(origin.trim());
+  return match ? `${match[1]}${name}${match[2] ?? ''}` : undefined;
+}
+
+/** A missing clone is offered to be cloned (from origin's sibling, else GitHub); declined, the step stops. */
+async function offerClone(ctx: ValuesTagsContext, clone: Clone): Promise<void> {
+  const { owner, workloads, workloadsPath } = ctx.config.repositories;
+  const origin = await ctx.ports.git.remoteUrl(ctx.ports.workspaceRoot, REMOTE).catch(() => undefined);
+  const url = (origin && siblingRemoteUrl(origin, workloads)) ?? `https://github.com/${owner}/${workloads}.git`;
+  const where = `There is no clone of ${workloads} at ${clone.dir} (lendos.repositories.workloadsPath is ${workloadsPath}).`;
+  if (await ctx.prompt.confirm(`${where} Clone it there from ${url}?`, 'Clone')) {
+    ctx.log.info(`git clone ${url} ${clone.dir}`);
+    await ctx.ports.git.clone(url, clone.dir, ctx.signal);
+    return;
+  }
+  throw new UserError(
+    `${where} Clone it there — git clone ${url} ${clone.dir} — or set lendos.repositories.workloadsPath to your clone, then run this step again. Nothing was changed.`,
+    'workloads-missing',
+  );
+}
+
+/** Offers to clone a missing clone; refuses uncommitted changes, or another branch than `main` or `own`; answers the branch. */
 export async function checkClone(ctx: ValuesTagsContext, clone: Clone, own: string): Promise<string> {
   const { git } = ctx.ports;
-  const { owner, workloads, workloadsPath } = ctx.config.repositories;
-  const head = await git.revParse(clone.dir, 'HEAD').catch(() => undefined);
-  if (!head) {
-    throw new UserError(
-      `There is no clone of ${workloads} at ${clone.dir} (lendos.repositories.workloadsPath is ${workloadsPath}). Clone it there — ` +
-        `git clone https://github.com/${owner}/${workloads}.git ${clone.dir} — or set lendos.repositories.workloadsPath to your clone, then run this step again. Nothing was changed.`,
-      'workloads-missing',
-    );
-  }
+  const { workloads } = ctx.config.repositories;
+  if (!(await git.revParse(clone.dir, 'HEAD').catch(() => undefined))) await offerClone(ctx, clone);
   const changed = await git.status(clone.dir);
   if (changed.length > 0) {
     throw new UserError(
