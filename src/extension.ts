@@ -45,12 +45,8 @@ export interface LendosApi {
   readonly valuesTags: ValuesTagsShell;
 }
 
-export function activate(context: vscode.ExtensionContext): LendosApi {
-  const activateStartedAt = performance.now();
-  // Steps, journals and the cluster write here: the channel keeps text, never escape sequences.
-  const log = textOnly(vscode.window.createOutputChannel('LendOS', { log: true }));
-  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const config = new ConfigHolder(root, declaredSettingKeys(context.extension.packageJSON), log);
+/** The journal store, the workspace's git, the lazily loaded executors and the release service over them. */
+function engine(root: string | undefined, config: ConfigHolder) {
   const store = root ? new FileJournalStore(root) : noWorkspaceStore;
   const repo = root ? new GitWorkspaceRepo(root) : noWorkspaceRepo;
   const registry = new LazyExecutorRegistry(AUTOMATED_STEPS, async () => (await import('./steps/index.js')).allExecutors());
@@ -62,6 +58,16 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     isAutomated: (id) => registry.isAutomated(id),
     configProblems: () => config.problems,
   });
+  return { store, repo, registry, service };
+}
+
+export function activate(context: vscode.ExtensionContext): LendosApi {
+  const activateStartedAt = performance.now();
+  // Steps, journals and the cluster write here: the channel keeps text, never escape sequences.
+  const log = textOnly(vscode.window.createOutputChannel('LendOS', { log: true }));
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const config = new ConfigHolder(root, declaredSettingKeys(context.extension.packageJSON), log);
+  const { store, repo, registry, service } = engine(root, config);
   // The editor's GitHub session, asked silently: a Codespace has one; elsewhere GITHUB_TOKEN or gh follow.
   const githubSession = async () => (await vscode.authentication.getSession('github', ['repo'], { silent: true }))?.accessToken;
   const ports = createStepPorts(root ?? '', () => config.current, () => config.world, () => repo.actor(), githubSession);
