@@ -42,7 +42,11 @@ export function run(): Promise<void> {
       else resolve();
     });
     runner.on('pass', (test) => report('pass', test));
-    runner.on('fail', (test) => report('fail', test));
+    // Said at once: a window reload or a crash later in the run would take mocha's summary with it.
+    runner.on('fail', (test, error: Error) => {
+      report('fail', test);
+      console.log(`  ✖ ${test.fullTitle()}: ${error.message.split('\n').slice(0, 6).join('\n    ')}`);
+    });
     runner.on('pending', (test) => report('pending', test));
   });
 }
