@@ -8,6 +8,7 @@ import type { JournalEvent, JsonValue } from './journal/types.js';
 import type { PlannedStep } from './plan.js';
 import type { PhaseDef } from './runbook/types.js';
 import { escapeMarkdown, neutraliseLine } from './text.js';
+import { BUILT_TAGS_STEP } from './values-tags/facts.js';
 
 export interface ReportInput {
   readonly version: string;
@@ -119,7 +120,7 @@ function stepRows(steps: readonly ReportStep[]): string[] {
 }
 
 function builtTags(steps: readonly ReportStep[]): string[] {
-  const tags = steps.find((s) => s.id === 'staging.identify-tags')?.evidence['tags'];
+  const tags = steps.find((s) => s.id === BUILT_TAGS_STEP)?.evidence['tags'];
   if (!tags || typeof tags !== 'object' || Array.isArray(tags)) return [];
   const rows = Object.entries(tags).map(([service, found]) => {
     const record = found && typeof found === 'object' && !Array.isArray(found) ? found : {};

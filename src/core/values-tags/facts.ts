@@ -3,6 +3,7 @@
  * its digest, the newest tag of the repository and how many builds came after it, and whether it is the release's tag.
  * Pure: the images come from the caller (the Ecr port's rows, one per tag).
  */
+import { isRecord } from '../config/validate.js';
 
 /** One row per tag of an image, as the Ecr port gives them (`EcrImage`). */
 export interface RegistryImage {
@@ -104,18 +105,14 @@ export function recordedTagsOfPlan(release: string, plan: readonly { readonly st
 
 /** The service images' tags that 2.2 recorded (its evidence `tags`), read defensively: a journal is outside data. */
 export function recordedTagsOf(release: string, evidence: unknown): Record<string, RecordedTag> {
-  const tags = isObject(evidence) ? evidence['tags'] : undefined;
-  if (!isObject(tags)) return {};
+  const tags = isRecord(evidence) ? evidence['tags'] : undefined;
+  if (!isRecord(tags)) return {};
   const out: Record<string, RecordedTag> = {};
   for (const [service, value] of Object.entries(tags)) {
-    if (!isObject(value) || typeof value['tag'] !== 'string') continue;
+    if (!isRecord(value) || typeof value['tag'] !== 'string') continue;
     const pushedAt = typeof value['pushedAt'] === 'string' ? value['pushedAt'] : undefined;
     const digest = typeof value['digest'] === 'string' ? value['digest'] : undefined;
     out[service] = { release, tag: value['tag'], ...(pushedAt ? { pushedAt } : {}), ...(digest ? { digest } : {}) };
   }
   return out;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

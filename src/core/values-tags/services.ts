@@ -3,6 +3,7 @@
  * configured dotted path when the file's keys spell it otherwise; and the ECR repository each tag must exist in.
  */
 import { UserError } from '../errors.js';
+import { splitRepositoryUri } from './facts.js';
 import type { TagSite } from './locate.js';
 
 /** The tags by the names `applyTagEdits` finds their sites under: a service with a configured path takes its site's. */
@@ -43,10 +44,6 @@ export function siteOf(sites: readonly TagSite[], service: string, paths: Readon
  * `right-pedal/<service>`.
  */
 export function ecrRepositoryOf(service: string, site: TagSite | undefined, configured: Readonly<Record<string, string>>): string {
-  const repository = site?.repository;
-  if (repository) {
-    const [first, ...rest] = repository.split('/');
-    return rest.length > 0 && first !== undefined && /[.:]/.test(first) ? rest.join('/') : repository;
-  }
+  if (site?.repository) return splitRepositoryUri(site.repository).repository;
   return configured[service] ?? `right-pedal/${service}`;
 }

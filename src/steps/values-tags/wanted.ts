@@ -3,11 +3,11 @@
  * staging's values-tags step wrote (what staging ran and validated), else 2.2's, said so.
  */
 import { UserError } from '../../core/errors.js';
+import { BUILT_TAGS_STEP } from '../../core/values-tags/facts.js';
 import type { EventData, JsonValue } from '../../core/journal/types.js';
 import type { UpgradeEnvironment } from '../../core/runbook/types.js';
 import type { StepContext } from '../../engine/step-types.js';
 
-export const IDENTIFY_STEP = 'staging.identify-tags';
 export const STAGING_STEP = 'staging.values-tags';
 
 export interface WantedTags {
@@ -51,15 +51,15 @@ export function wantedTags(ctx: Pick<StepContext, 'step' | 'config' | 'evidenceO
         'If staging runs other tags, cancel and check.',
     );
   }
-  const built = tagsIn(ctx.evidenceOf(IDENTIFY_STEP), images);
+  const built = tagsIn(ctx.evidenceOf(BUILT_TAGS_STEP), images);
   if (built.missing.length > 0) {
     throw new UserError(
-      `2.2 Identify built artifact tags (${IDENTIFY_STEP}) has recorded no tag for ${built.missing.join(', ')}: run it first ` +
+      `2.2 Identify built artifact tags (${BUILT_TAGS_STEP}) has recorded no tag for ${built.missing.join(', ')}: run it first ` +
         '(it records the tags the main build pushed to ECR); this step writes those. Nothing was changed.',
       'tags-missing',
     );
   }
-  return { tags: built.tags, from: IDENTIFY_STEP };
+  return { tags: built.tags, from: BUILT_TAGS_STEP };
 }
 
 /** `lendos-portal-backend v0.0.830, …` */
