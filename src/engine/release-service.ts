@@ -123,15 +123,21 @@ export class ReleaseService {
   }
 
   async view(version: string): Promise<ReleaseView> {
-    const { state, warnings } = await this.load(version);
+    const { events, warnings } = await this.deps.store.read(version);
+    return this.viewOf(version, events, warnings);
+  }
+
+  private viewOf(version: string, events: readonly JournalEvent[], warnings: JournalWarning[]): ReleaseView {
+    const state = foldJournal(version, events);
     const runbook = withExecutors(buildRunbook(version, this.deps.config()), this.deps.isAutomated);
     return { version, runbook, state, plan: planRelease(runbook, state), warnings };
   }
 
   /** The release's report from its journal: Markdown for people, JSON for tools (core/report.ts). */
   async report(version: string, format: 'md' | 'json'): Promise<string> {
-    const { events } = await this.deps.store.read(version);
-    const view = await this.view(version);
+    // One read of the journal: its events make both the plan and the timeline.
+    const { events, warnings } = await this.deps.store.read(version);
+    const view = this.viewOf(version, events, warnings);
     const input = { version, phases: view.runbook.phases, plan: view.plan, events };
     return format === 'json' ? `${JSON.stringify(reportJson(input), null, 2)}\n` : reportMarkdown(input);
   }
