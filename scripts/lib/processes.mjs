@@ -17,11 +17,12 @@ export function run(command, args, options = {}) {
 
 /**
  * Runs a long command with its output in `logFile` and one progress line on the terminal (`label… 42 s`, rewritten in
- * place on a TTY, else every 30 s). On failure the error names the log and carries its last lines.
+ * place on a TTY, else every 30 s). On failure the error names the log and carries its last lines. `append` adds to
+ * the log instead of starting it afresh (several commands, one log).
  */
-export function runLogged(command, args, { logFile, label, ...options }) {
+export function runLogged(command, args, { logFile, label, append = false, ...options }) {
   mkdirSync(path.dirname(logFile), { recursive: true });
-  const log = createWriteStream(logFile);
+  const log = createWriteStream(logFile, { flags: append ? 'a' : 'w' });
   const startedAt = performance.now();
   const tty = process.stdout.isTTY;
   const seconds = () => Math.round((performance.now() - startedAt) / 1000);

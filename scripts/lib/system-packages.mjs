@@ -1,10 +1,11 @@
 // The Debian packages the project needs, checked and installed by one script that `.ci/run`, `npm start` and
 // `npm test` share (`node scripts/system-packages.mjs [start|test]`). It says what it installs and why, installs as
 // root or through sudo, writes apt's output to a log file it names, and says what to type where it cannot install.
-import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from './paths.mjs';
+import { runLogged } from './processes.mjs';
 
 /** Each group: its packages, why they are needed, and which command needs them. */
 export const PACKAGE_GROUPS = [
@@ -36,17 +37,6 @@ function asRoot() {
   return spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : undefined;
 }
 
-function runLogged(command, args, log) {
-  return new Promise((resolve, reject) => {
-    log.write(`$ ${[command, ...args].join(' ')}\n`);
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
-  });
-}
-
 /** Installs what `purpose` (start | test) lacks; throws with what to type when it cannot. */
 export async function ensureSystemPackages(purpose) {
   if (!existsSync('/usr/bin/dpkg-query')) {
@@ -62,18 +52,15 @@ export async function ensureSystemPackages(purpose) {
     const command = `apt-get update && apt-get install -y ${names.join(' ')}`;
     throw new Error(`system packages: installing them needs root. Run as root: ${command} (or: sudo sh -c '${command}', or: su -c '${command}'), then run this again.`);
   }
-  const dir = path.join(cacheDir(), 'logs');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'apt-get.log');
-  const log = createWriteStream(file, { flags: 'a' });
+  const file = path.join(cacheDir(), 'logs', 'apt-get.log');
+  const [command = 'apt-get', ...rest] = [...prefix, 'apt-get'];
+  const options = { logFile: file, append: true, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
   try {
-    const [command = 'apt-get', ...rest] = [...prefix, 'apt-get'];
-    await runLogged(command, [...rest, 'update'], log);
-    await runLogged(command, [...rest, 'install', '-y', ...names], log);
-    console.log(`system packages: installed (apt's output: ${file})`);
+    await runLogged(command, [...rest, 'update'], { ...options, label: 'system packages: apt-get update' });
+    await runLogged(command, [...rest, 'install', '-y', ...names], { ...options, label: 'system packages: apt-get install' });
   } catch (error) {
-    throw new Error(`system packages: ${error.message}; apt's output is in ${file}`);
-  } finally {
-    log.end();
+    throw new Error(`system packages: ${error.message}`);
   }
+  console.log(`system packages: installed (apt's output: ${file})`);
+
 }
