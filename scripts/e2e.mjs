@@ -6,12 +6,13 @@
 // `--no-build` uses the bundles as they are (e.g. while `npm run watch` runs); `--from-source` loads the extension
 // from the project folder instead of the VSIX.
 import { createWriteStream } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import util from 'node:util';
 import { ensureCodeServer, startCodeServer } from './code-server.mjs';
 import { launchChromium } from './lib/browser.mjs';
+import { clickFlows, runClickFlows } from './lib/click-flows.mjs';
+import { TestOutcomes, artifactsDir, onAutomationLog, saveScreenshot, screenshotsDir } from './lib/e2e-driver.mjs';
 import { prepareRehearsalWorkspace } from './lib/rehearsal-workspace.mjs';
 import { projectRoot, secondsSince } from './lib/paths.mjs';
 import { capture, onInterrupt, run } from './lib/processes.mjs';
@@ -22,23 +23,7 @@ process.stderr.on('error', () => {});
 
 const fromSource = process.argv.includes('--from-source');
 const timeoutMs = Number(process.env.E2E_TIMEOUT_MS) || 10 * 60_000;
-const artifactsDir = path.join(projectRoot, 'test-artifacts');
-const screenshotsDir = path.join(artifactsDir, 'screenshots');
 const testsIndex = path.join(projectRoot, 'out', 'test', 'e2e', 'index.js');
-
-/** Per-test outcomes by full title; a window reload re-runs the suite, so a later "pending" never hides a result. */
-class TestOutcomes {
-  #byTitle = new Map();
-  record({ outcome, title }) {
-    const earlier = this.#byTitle.get(title);
-    if (outcome === 'pending' && earlier && earlier !== 'pending') return;
-    if (earlier === 'fail') return;
-    this.#byTitle.set(title, outcome);
-  }
-  count(outcome) {
-    return [...this.#byTitle.values()].filter((value) => value === outcome).length;
-  }
-}
 
 async function main() {
   const startedAt = performance.now();
@@ -56,8 +41,11 @@ async function main() {
   let exitCode = 1;
   try {
     exitCode = await Promise.race([runSuite(session), overallTimeout(session)]);
+    await stopSuiteServer(session);
+    if ((await Promise.race([runByHand(session), overallTimeout(session)])) === 1) exitCode = 1;
   } catch (error) {
     console.error(`e2e: ${error.stack ?? error.message}`);
+    exitCode = 1;
   } finally {
     await tearDown(session);
     stopOnInterrupt();
@@ -82,7 +70,7 @@ async function runSuite(session) {
   // The suites run on the rehearsal world's lendos clone: real git remotes, clusters, ECR, RDS and GitHub on loopback.
   session.world = await prepareRehearsalWorkspace({ dir: path.join(session.runDir, 'world'), scenario: 'e2e' });
   const { workspace } = session.world;
-  const extensionsDir = path.join(session.runDir, 'extensions');
+  const extensionsDir = (session.extensionsDir = path.join(session.runDir, 'extensions'));
   const extension = fromSource ? projectRoot : await installPackage(session.runDir, extensionsDir);
   console.log(`e2e: the extension from ${extension === projectRoot ? 'the project folder' : extension}`);
   session.server = await startCodeServer({
@@ -102,6 +90,42 @@ async function runSuite(session) {
   const { exit } = await wireAutomation(session);
   await session.page.goto(session.server.openUrl);
   return exit;
+}
+
+/** The flows done by hand in a window that is not a test run (scripts/lib/click-flows.mjs), on the same VSIX install. */
+async function runByHand(session) {
+  const flows = await clickFlows(process.env.E2E_GREP);
+  if (!session.browser || flows.length === 0) return 0;
+  if (fromSource) {
+    console.log('e2e: the by-hand flows need the installed VSIX; not run with --from-source');
+    return 0;
+  }
+  await runClickFlows({
+    flows,
+    browser: session.browser,
+    runDir: session.runDir,
+    extensionsDir: session.extensionsDir,
+    outcomes: session.outcomes,
+    screenshot: async (page, name) => {
+      const file = await saveScreenshot({ page }, name);
+      console.log(`      📷 ${path.relative(projectRoot, file)}`);
+      return file;
+    },
+    log: (line) => session.serverLog?.write(`[by hand] ${line}\n`),
+  });
+  return 0;
+}
+
+/** The suite's code-server, world and page are done with once it reported; the by-hand flows start their own. */
+async function stopSuiteServer(session) {
+  clearTimeout(session.timer);
+  const { page, server, world } = session;
+  session.page = undefined;
+  session.server = undefined;
+  session.world = undefined;
+  await page?.close().catch(() => {});
+  await server?.stop();
+  await world?.stop();
 }
 
 /** Builds the VSIX and installs it with code-server; returns the folder code-server installed it into. */
@@ -142,9 +166,10 @@ async function wireAutomation(session) {
       console.log('  ↻ the window reloads: the extension host restarts and runs the suite again');
     session.inRun = false;
   });
-  await page.addInitScript(() =>
-    globalThis.addEventListener('beforeunload', () => globalThis.lendosWindowUnloading()),
-  );
+  // The workbench's own window only: webviews are frames of the page too, and close on their own.
+  await page.addInitScript(() => {
+    if (globalThis.top === globalThis) globalThis.addEventListener('beforeunload', () => globalThis.lendosWindowUnloading());
+  });
   page.on('console', (message) => session.browserLog.write(`[${message.type()}] ${message.text()}\n`));
   page.on('pageerror', (error) => session.browserLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
   page.on('crash', () => {
@@ -162,111 +187,6 @@ function overallTimeout(session) {
       resolve(1);
     }, timeoutMs);
   });
-}
-
-/**
- * Lines from the workbench. Between LENDOS_E2E_START and LENDOS_E2E_TOTALS they are the mocha run (to stdout);
- * the rest is the workbench's own logging (to test-artifacts/workbench.log). Screenshot requests are served.
- */
-async function onAutomationLog(session, type, args) {
-  const text = Array.isArray(args) ? util.format(...args) : String(args ?? '');
-  for (const line of text.split('\n')) {
-    const [marker, ...rest] = line.trim().split(' ');
-    const payload = rest.join(' ');
-    if (marker === 'LENDOS_SCREENSHOT') await screenshotOnRequest(session, payload);
-    else if (marker === 'LENDOS_UI') await uiOnRequest(session, payload);
-    else if (marker === 'LENDOS_KILL_EXTENSION_HOST') killExtensionHost(session, Number(payload));
-    else if (marker === 'LENDOS_E2E_TEST') session.outcomes.record(parseOutcome(payload));
-    else if (marker === 'LENDOS_E2E_START' || marker === 'LENDOS_E2E_TOTALS')
-      session.inRun = marker === 'LENDOS_E2E_START';
-    else if (!session.inRun) session.workbenchLog.write(`[${type}] ${line}\n`);
-    else (type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
-  }
-}
-
-/** SIGKILL to the extension host the suite runs in (a descendant of our code-server), as a crash would end it. */
-function killExtensionHost(session, pid) {
-  if (!Number.isInteger(pid) || pid <= 1) return console.error(`e2e: bad extension host pid "${pid}"`);
-  console.log(`  ✖ killing the extension host (pid ${pid}, SIGKILL) mid-upgrade`);
-  session.killedHost = true;
-  // Should VS Code not report the loss, reload anyway after a while.
-  setTimeout(() => {
-    if (!session.killedHost || !session.page) return;
-    session.killedHost = false;
-    console.log('  ↻ no report of the extension host loss in 20 s; the window reloads');
-    session.inRun = false;
-    session.page.reload().catch(() => {});
-  }, 20_000).unref();
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch (error) {
-    session.killedHost = false;
-    console.error(`e2e: could not kill the extension host: ${error.message}`);
-  }
-}
-
-function parseOutcome(payload) {
-  try {
-    return JSON.parse(payload);
-  } catch {
-    return { outcome: 'fail', title: `unreadable test result: ${payload}` };
-  }
-}
-
-async function screenshotOnRequest(session, name) {
-  try {
-    const file = await saveScreenshot(session, name);
-    console.log(`  📷 ${path.relative(projectRoot, file)}`);
-  } catch (error) {
-    console.error(`e2e: screenshot ${name} failed: ${error.message}`);
-  }
-}
-
-/**
- * What a person does with the mouse and keyboard, asked for by a test (`ui()` in the harness): click an element (a
- * CSS selector, optionally the one with a text), press a key, or type. The answer goes to `<artifacts>/.ui/<id>.json`.
- */
-async function uiOnRequest(session, payload) {
-  let request;
-  let answer = { ok: true };
-  try {
-    request = JSON.parse(payload);
-    const { page } = session;
-    if (request.action === 'click') {
-      // `within`: the element (e.g. a tree row) to hover first, whose inline actions show only then.
-      let scope = page;
-      if (request.within) {
-        scope = page.locator(request.within.selector, request.within.text ? { hasText: request.within.text } : {}).first();
-        await scope.hover({ timeout: 10_000 });
-      }
-      const target = request.selector ? scope.locator(request.selector, request.text ? { hasText: request.text } : {}).first() : scope;
-      const timeout = request.timeoutMs ?? 10_000;
-      // `optional`: a click only if the element shows up in time (e.g. a picker that appears only sometimes).
-      if (request.optional && !(await target.waitFor({ state: 'visible', timeout }).then(() => true, () => false))) {
-        answer = { ok: true, clicked: false };
-      } else {
-        await target.click({ timeout, button: request.button === 'right' ? 'right' : 'left' });
-        answer = { ok: true, clicked: true };
-      }
-    } else if (request.action === 'press') await page.keyboard.press(request.key);
-    else if (request.action === 'type') await page.keyboard.type(request.text, { delay: 20 });
-    else throw new Error(`unknown ui action ${request.action}`);
-  } catch (error) {
-    answer = { ok: false, error: error.message.split('\n')[0] };
-    // What the page looked like when the action could not be done.
-    await session.page?.screenshot({ path: path.join(artifactsDir, `ui-failed-${request?.id ?? 'unknown'}.png`) }).catch(() => {});
-  }
-  if (!/^[a-z0-9-]+$/.test(String(request?.id))) return console.error(`e2e: ui request without an id: ${payload}`);
-  await mkdir(path.join(screenshotsDir, '.ui'), { recursive: true });
-  await writeFile(path.join(screenshotsDir, '.ui', `${request.id}.json`), JSON.stringify(answer));
-}
-
-async function saveScreenshot(session, name) {
-  if (!/^[a-z0-9][a-z0-9-]*$/i.test(name)) throw new Error(`bad screenshot name "${name}"`);
-  const file = path.join(screenshotsDir, `${name}.png`);
-  await session.page.screenshot({ path: file });
-  await writeFile(path.join(screenshotsDir, `${name}.done`), '');
-  return file;
 }
 
 /** Stops the browser and code-server's whole process group; safe to call twice (Ctrl-C during teardown). */

@@ -7,7 +7,7 @@
 //   --port   port for code-server (default: 8080 when free, else any free port)
 //   --check  open the URL in headless Chromium, confirm the LendOS activity bar item appears, then stop
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,22 +99,53 @@ async function choosePort() {
   return free ? 8080 : freePort();
 }
 
-/** Headless Chromium opens the URL as a person would and looks for the LendOS activity bar item. */
-async function checkInBrowser(openUrl, runDir) {
+/**
+ * Headless Chromium opens the URL as a person would and looks for the LendOS activity bar item. Once it passed,
+ * `onPassed` runs before the browser closes (code-server's complaints about the closing page are not news).
+ */
+async function checkInBrowser(openUrl, runDir, onPassed) {
   const browser = await launchChromium(runDir);
   try {
     const page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(openUrl);
     await page.locator('.activitybar [aria-label^="LendOS"]').first().waitFor({ timeout: 60_000 });
     console.log('start: check passed: the LendOS activity bar item is shown');
+    onPassed();
   } finally {
     await browser.close();
+  }
+}
+
+/** Default world folders (`<cache>/<prefix>-<timestamp>`) beyond the newest `keep`, whose world is not running, are removed. */
+async function pruneOldWorlds(prefix, keep) {
+  const names = (await readdir(cacheDir()).catch(() => []))
+    .filter((name) => new RegExp(`^${prefix}-\\d{8}-\\d{6}$`).test(name))
+    .sort()
+    .reverse();
+  const removed = [];
+  for (const name of names.slice(keep)) {
+    const dir = path.join(cacheDir(), name);
+    if (await worldRunning(dir)) continue;
+    await rm(dir, { recursive: true, force: true });
+    removed.push(name);
+  }
+  if (removed.length > 0) console.log(`start: removed ${removed.length} older ${prefix} folder(s) from ${cacheDir()} (the newest ${keep} stay)`);
+}
+
+async function worldRunning(dir) {
+  try {
+    const { pid } = JSON.parse(await readFile(path.join(dir, 'world.json'), 'utf8'));
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
 async function main() {
   const prefix = options.demo ? 'demo-workspace' : 'rehearsal';
   const dir = path.resolve(options.dir ?? path.join(cacheDir(), `${prefix}-${timestamp()}`));
+  if (!options.dir) await pruneOldWorlds(prefix, 4);
   await ensureSystemPackages('start');
   console.log('start: building the extension…');
   await capture('node', ['esbuild.mjs'], { cwd: projectRoot });
@@ -127,7 +158,9 @@ async function main() {
   const started = { world, stopping: false };
   const stopAll = async () => {
     started.stopping = true;
-    await started.server?.stop();
+    const server = started.server;
+    started.server = undefined;
+    await server?.stop();
     await world.stop();
   };
   const stopOnInterrupt = onInterrupt(stopAll);
@@ -138,14 +171,14 @@ async function main() {
     extensionsDir,
     env: world.env,
     settings: world.settings,
-    log: (line) => console.log(`  code-server | ${line}`),
+    log: (line) => started.quiet || console.log(`  code-server | ${line}`),
   });
   console.log(
     `\nstart: ${extensionId} on ${world.workspace}\n\n    ${started.server.openUrl}\n\nCtrl-C stops it.`,
   );
   if (options.check) {
     try {
-      await checkInBrowser(started.server.openUrl, runDir);
+      await checkInBrowser(started.server.openUrl, runDir, () => (started.quiet = true));
     } finally {
       stopOnInterrupt();
       await stopAll();

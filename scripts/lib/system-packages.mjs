@@ -1,5 +1,5 @@
 // The Debian packages the project needs, checked and installed by one script that `.ci/run`, `npm start` and
-// `npm test` share (`node scripts/system-packages.mjs [start|test]`). It says what it installs and why, installs as
+// `npm test` share (`node scripts/system-packages.mjs [start|test|electron]`). It says what it installs and why, installs as
 // root or through sudo, writes apt's output to a log file it names, and says what to type where it cannot install.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,6 +18,11 @@ export const PACKAGE_GROUPS = [
   { why: 'the browser of the e2e tests and of npm start --check', packages: ['chromium'], for: ['start', 'test'] },
   { why: "for the rehearsal world: real git remotes, PostgreSQL as PQS, HTTPS certificates", packages: ['git', 'postgresql', 'ca-certificates'], for: ['start', 'test'] },
   { why: 'for the integration tests: the AWS CLI', packages: ['awscli'], for: ['test'] },
+  {
+    why: 'for desktop VS Code in npm run test:electron: a virtual display and the libraries Electron loads',
+    packages: ['xvfb', 'xauth', 'libnss3', 'libgtk-3-0', 'libasound2', 'libgbm1', 'libxss1', 'libsecret-1-0', 'libxkbfile1'],
+    for: ['electron'],
+  },
 ];
 
 function installed(name) {
@@ -37,7 +42,7 @@ function asRoot() {
   return spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : undefined;
 }
 
-/** Installs what `purpose` (start | test) lacks; throws with what to type when it cannot. */
+/** Installs what `purpose` (start | test | electron) lacks; throws with what to type when it cannot. */
 export async function ensureSystemPackages(purpose) {
   if (!existsSync('/usr/bin/dpkg-query')) {
     console.log('system packages: not a Debian system; install the equivalents of the packages listed in the README yourself');

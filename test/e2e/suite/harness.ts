@@ -2,6 +2,7 @@
  * Helpers for e2e tests that run inside the real extension host (code-server), driven by scripts/e2e.mjs.
  * The host runs on the same machine as the driver, so they meet through log lines and the file system.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -63,19 +64,21 @@ export type UiAction =
       /** Click only if the element shows up within `timeoutMs`; `ui` then answers whether it clicked. */
       readonly optional?: boolean;
       readonly timeoutMs?: number;
+      /** `checklist`: the element is inside the release checklist's webview. */
+      readonly frame?: 'checklist';
     }
   | { readonly action: 'press'; readonly key: string }
   | { readonly action: 'type'; readonly text: string };
 
-let uiRequests = 0;
-
 /** Asks the driver to do `request` in the browser and waits for it; fails with the driver's reason. */
 export async function ui(request: UiAction): Promise<boolean> {
-  uiRequests += 1;
-  const id = `${process.pid}-${uiRequests}`;
+  // Unique across the suites' bundles (each has its own copy of this module) and across extension hosts.
+  const id = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const answer = path.join(artifactsDir(), '.ui', `${id}.json`);
   console.log(`LENDOS_UI ${JSON.stringify({ ...request, id })}`);
-  await waitFor(() => existsSync(answer), screenshotTimeoutMs, `the driver to ${request.action}`);
+  // The driver answers once the click is done or its own wait (`timeoutMs`, 10 s by default) is over.
+  const driverWaitMs = (request.action === 'click' && request.timeoutMs ? request.timeoutMs : 10_000) + screenshotTimeoutMs;
+  await waitFor(() => existsSync(answer), driverWaitMs, `the driver to ${request.action}`);
   const { ok, error, clicked } = JSON.parse(readFileSync(answer, 'utf8')) as { ok: boolean; error?: string; clicked?: boolean };
   if (!ok) throw new Error(`${JSON.stringify(request)}: ${error ?? 'failed'}`);
   // Lets the workbench react before the test looks.

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { PlannedStep } from '../../../src/core/plan';
 import type { LendosApi } from '../../../src/extension';
-import { crashExtensionHost, e2ePass, getExtension, markerPath, reportPassedAcrossRestart, screenshot, waitFor } from './harness';
+import { crashExtensionHost, e2ePass, getExtension, markerPath, reportPassedAcrossRestart, screenshot, ui, waitFor } from './harness';
 import { commentAsApprover } from './world';
 
 type Result = { ok: boolean; message?: string; value?: unknown };
@@ -36,6 +36,23 @@ async function expectSucceeded(lendos: LendosApi, id: string, command?: string):
 }
 
 const jobUid = (planned: PlannedStep | undefined) => String(planned?.state.evidence.uid ?? '');
+
+/** Answers production's typed confirmation as a person does: waits for the input box titled `question`, types bxci, Enter. */
+async function typeEnvironmentName(question: string, timeoutMs = 60_000): Promise<void> {
+  await ui({ action: 'click', selector: '.quick-input-widget .quick-input-title', text: question, timeoutMs });
+  await ui({ action: 'type', text: 'bxci' });
+  await ui({ action: 'press', key: 'Enter' });
+}
+
+/** Selects the step's row (as a click on it would) and clicks its inline action `action`; a redraw just then asks which step. */
+async function clickInline(lendos: LendosApi, stepId: string, action: string, pickerText: string): Promise<void> {
+  await vscode.commands.executeCommand('workbench.view.extension.lendos');
+  await lendos.treeView.reveal({ kind: 'step', stepId }, { select: true, focus: true, expand: false });
+  // The tree redraws as the journal moves; a person clicks once it stands still.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await ui({ action: 'click', within: { selector: '.monaco-list-row.selected' }, selector: `.action-label[aria-label^="${action}"]` });
+  await ui({ action: 'click', selector: '.quick-input-widget .monaco-list-row', text: pickerText, optional: true, timeoutMs: 2_000 });
+}
 
 /** The Release view with production's stages in sight. */
 async function showTree(lendos: LendosApi, stepId = 'production.upgrade.run'): Promise<void> {
@@ -65,7 +82,11 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     const unconfirmed = await run(lendos, 'production.upgrade.scale-down', { yes: true });
     assert.notEqual(unconfirmed.value, 'succeeded', '--yes alone is not enough in production');
     assert.notEqual(status('production.upgrade.scale-down')?.status, 'succeeded');
-    for (const id of ['scale-down', 'canton-restart', 'snapshot']) await expectSucceeded(lendos, `production.upgrade.${id}`);
+    // By clicks: ▶ on 3.1.1, production's name typed into the confirmation.
+    await clickInline(lendos, 'production.upgrade.scale-down', 'Run Step', 'production.upgrade.scale-down');
+    await typeEnvironmentName('Scale ');
+    await waitFor(() => status('production.upgrade.scale-down')?.status === 'succeeded', 60_000, 'production scaled down by clicks');
+    for (const id of ['canton-restart', 'snapshot']) await expectSucceeded(lendos, `production.upgrade.${id}`);
 
     let ended = false;
     void run(lendos, 'production.upgrade.run').finally(() => (ended = true));
@@ -103,8 +124,12 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     await showTree(lendos, failed.step.id);
     await screenshot('production-stage-failed');
 
-    await expectSucceeded(lendos, failed.step.id, 'lendos.runUpgradeStage');
-    await expectSucceeded(lendos, 'production.upgrade.run');
+    // By clicks: the stage's inline rerun, bxci typed for the stage, then again for the rest of the run it goes on with.
+    await clickInline(lendos, failed.step.id, 'Run Upgrade Stage', 'production · failed');
+    await typeEnvironmentName('Run upgrade stage upgrade');
+    await typeEnvironmentName('Run the DAML upgrade', 120_000);
+    await waitFor(() => status('production.upgrade.run')?.status === 'succeeded', 120_000, 'the run gone on to its end after the rerun');
+    assert.equal(status(failed.step.id)?.status, 'succeeded');
     for (const id of ['argocd-sync', 'scale-up', 'validate']) await expectSucceeded(lendos, `production.upgrade.${id}`);
     const rows = JSON.stringify(status('production.upgrade.validate')!.state.evidence.validation);
     assert.match(rows, /signing-portal/);
