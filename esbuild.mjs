@@ -1,7 +1,7 @@
 // Builds the thin extension entry, the CLI, the lazily loaded client bundles and the e2e suites.
 // The heavy bundles are separate files that the entry loads on first use through a literal require path.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -21,6 +21,7 @@ export const lazyBundles = {
   'src/adapters/config-file.ts': 'config-file',
   'src/steps/index.ts': 'steps',
   'src/vscode/values-tags/index.ts': 'values-tags',
+  'src/vscode/checklist/index.ts': 'checklist',
   'rehearsal/src/index.ts': 'rehearsal',
 };
 
@@ -68,6 +69,19 @@ function configs() {
       list.push({ ...common, entryPoints: { [name]: src }, outdir, plugins: [lazyPlugin(src)] });
     }
   }
+  // The checklist webview's own bundle, for the browser: loaded only by the webview, never by the extension host.
+  list.push({
+    entryPoints: { checklist: 'webview-ui/src/checklist.ts', 'checklist-style': 'webview-ui/src/checklist.css' },
+    outdir: path.join(outdir, 'webview'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    metafile: true,
+    logLevel: 'warning',
+  });
   const e2eDir = path.join(root, 'test/e2e/suite');
   if (withTests && existsSync(e2eDir)) {
     const entries = readdirSync(e2eDir).filter((f) => f.endsWith('.ts')).map((f) => `test/e2e/suite/${f}`);
@@ -98,6 +112,14 @@ function report(results) {
   if (!watch) for (const r of rows) console.log(`${r.file.padEnd(24)} ${(r.bytes / 1024).toFixed(1).padStart(8)} kB`);
 }
 
+/** VS Code's codicons for the webview (`<link id="vscode-codicon-stylesheet">`, which the icon elements look for). */
+function copyCodicons() {
+  const target = path.join(outdir, 'webview');
+  mkdirSync(target, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(path.join(root, 'node_modules/@vscode/codicons/dist', file), path.join(target, file));
+}
+
+copyCodicons();
 if (watch) {
   for (const c of configs()) (await esbuild.context(c)).watch();
   console.log('esbuild: watching');

@@ -2,7 +2,7 @@
 // (code-server), against a baseline extension that does nothing, activated in the same run; then the upgrade
 // procedure's budgets, each a program under bench/ run as a child process that prints one JSON result line (log
 // streaming, event → tree, hands-off staging), each against a baseline it measures in the same process.
-// Medians, not asserts. Usage: npm run bench -- [--only bundle,activation,logs,tree,staging,preflight,values-tags,values-tags-edit] [--runs N]
+// Medians, not asserts. Usage: npm run bench -- [--only bundle,activation,logs,tree,staging,preflight,values-tags,values-tags-edit,checklist] [--runs N]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,10 +14,10 @@ import { createDemoWorkspace } from './lib/demo-workspace.mjs';
 import { projectRoot } from './lib/paths.mjs';
 import { capture, run, sleep } from './lib/processes.mjs';
 
-const BUDGET = { activationMs: 50, bundleKb: 150, logLinesPerSecond: 200_000, treeMs: 100, stagingSeconds: 120, preflightMs: 1500, firstHoverMs: 500, cachedHoverMs: 10, valuesTagsDiagnosticsMs: 300, valuesTagsEditMs: 100 };
-const BENCHES = ['bundle', 'activation', 'logs', 'tree', 'staging', 'preflight', 'values-tags', 'values-tags-edit'];
+const BUDGET = { activationMs: 50, bundleKb: 150, logLinesPerSecond: 200_000, treeMs: 100, stagingSeconds: 120, preflightMs: 1500, firstHoverMs: 500, cachedHoverMs: 10, valuesTagsDiagnosticsMs: 300, valuesTagsEditMs: 100, checklistFirstPaintMs: 150, checklistUpdateMs: 100, webviewKb: 200 };
+const BENCHES = ['bundle', 'activation', 'logs', 'tree', 'staging', 'preflight', 'values-tags', 'values-tags-edit', 'checklist'];
 /** Samples per bench unless --runs says otherwise: window loads for activation, child processes for the rest. */
-const DEFAULT_RUNS = { activation: 7, logs: 3, tree: 3, staging: 3, preflight: 1, 'values-tags': 1, 'values-tags-edit': 3 };
+const DEFAULT_RUNS = { activation: 7, logs: 3, tree: 3, staging: 3, preflight: 1, 'values-tags': 1, 'values-tags-edit': 3, checklist: 3 };
 const { values: options } = parseArgs({ options: { runs: { type: 'string' }, only: { type: 'string' } } });
 const only = options.only ? options.only.split(',').map((name) => name.trim()).filter(Boolean) : BENCHES;
 const unknown = only.filter((name) => !BENCHES.includes(name));
@@ -244,6 +244,19 @@ function valuesTagsEditSummary(results) {
   ];
 }
 
+function checklistSummary(results) {
+  const value = median(results.map((r) => r.value));
+  const update = median(results.map((r) => r.details.updateMs));
+  const baseline = median(results.map((r) => r.baseline.value));
+  const d = results[0].details;
+  return [
+    `  release checklist, ${d.events} journal events, every phase open (${d.steps} steps): fold + plan + model, then dist/webview/checklist.js in Chromium to the painted frame, median of ${results.length} × ${d.runs}`,
+    `    first paint   ${value} ms (p95 ${median(results.map((r) => r.details.p95))} ms; the host's model ${median(results.map((r) => r.details.hostMs))} ms, ${d.modelKb} kB)   budget ≤ ${BUDGET.checklistFirstPaintMs} ms   ${verdict(value <= BUDGET.checklistFirstPaintMs)}`,
+    `    one more event → painted   ${update} ms (p95 ${median(results.map((r) => r.details.updateP95))} ms)   budget ≤ ${BUDGET.checklistUpdateMs} ms   ${verdict(update <= BUDGET.checklistUpdateMs)}`,
+    `    a fresh page rendering a release with no phases (same process)   ${baseline} ms   ratio ${(value / baseline).toFixed(1)}×`,
+  ];
+}
+
 function stagingSummary(results) {
   const value = median(results.map((r) => r.value));
   const world = median(results.map((r) => r.baseline.value));
@@ -271,10 +284,12 @@ function activationSummary(times) {
 
 function bundleSummary(sizes) {
   const mainKb = sizes['extension.js'];
+  const webviewKb = sizes['checklist.js'];
   return [
     `  main bundle (minified)   ${mainKb.toFixed(1)} kB   budget ≤ ${BUDGET.bundleKb} kB   ${verdict(mainKb <= BUDGET.bundleKb)}`,
+    `  checklist webview bundle (minified, loaded only by the panel)   ${webviewKb.toFixed(1)} kB   budget ≤ ${BUDGET.webviewKb} kB   ${verdict(webviewKb <= BUDGET.webviewKb)}`,
     ...Object.entries(sizes)
-      .filter(([file]) => file !== 'extension.js')
+      .filter(([file]) => file !== 'extension.js' && file !== 'checklist.js')
       .map(([file, kb]) => `    ${file === 'cli.js' ? 'cli     ' : 'lazy    '}${file.padEnd(18)} ${kb.toFixed(1)} kB`),
   ];
 }
@@ -296,6 +311,10 @@ if (selected('tree')) await measure('tree', () => samples('tree', runsOf('tree')
 if (selected('staging')) await measure('staging', () => samples('staging', runsOf('staging'), []), stagingSummary);
 if (selected('preflight')) await measure('preflight', () => samples('preflight', runsOf('preflight'), []), preflightSummary);
 if (selected('values-tags')) await measure('values-tags', () => samples('values-tags', runsOf('values-tags'), []), valuesTagsSummary);
+if (selected('checklist')) {
+  await run('node', ['esbuild.mjs'], { cwd: projectRoot });
+  await measure('checklist', () => samples('checklist', runsOf('checklist'), []), checklistSummary);
+}
 if (selected('values-tags-edit')) await measure('values-tags-edit', () => samples('values-tags-edit', runsOf('values-tags-edit'), []), valuesTagsEditSummary);
 
 console.log('\nLendOS Release benchmarks');

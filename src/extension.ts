@@ -15,6 +15,7 @@ import { StepRunner } from './engine/step-runner.js';
 import { noWorkspaceLocks, noWorkspaceRepo, noWorkspaceStore } from './engine/no-workspace.js';
 import { AUTOMATED_STEPS } from './steps/automated.js';
 import { registerCommands } from './vscode/commands/index.js';
+import { ChecklistShell } from './vscode/checklist-lazy.js';
 import { updateRehearsalContext } from './vscode/commands/rehearsal.js';
 import { ConfigHolder } from './vscode/config-holder.js';
 import { declinePrompt } from './vscode/prompt.js';
@@ -43,6 +44,8 @@ export interface LendosApi {
   readonly reviews: ChangeReviews;
   /** values-tags hover, diagnostics and quick fixes (their heavy part loads on first use). */
   readonly valuesTags: ValuesTagsShell;
+  /** The release checklist webview. */
+  readonly checklist: ChecklistShell;
 }
 
 /** The journal store, the workspace's git, the lazily loaded executors and the release service over them. */
@@ -90,7 +93,9 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const stages = new StageChannels();
   const terminals = new StepTerminals(log);
   const reviews = new ChangeReviews();
+  const checklist = new ChecklistShell(context.extensionUri, session, log);
   context.subscriptions.push(
+    checklist,
     log,
     session,
     tree,
@@ -102,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
     terminals,
     reviews,
     ...registerValuesTags(valuesTags, session.onDidChange),
-    ...registerCommands({ session, runner, terminals, reveal, context, stages, reviews, setup: () => ({ ports, config: config.current }), journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root), github: async () => ({ gh: await ports.github(), lendos: (await ports.repositories()).lendos }) }),
+    ...registerCommands({ session, runner, terminals, reveal, context, stages, reviews, checklist, setup: () => ({ ports, config: config.current }), journalPath: (v) => store.pathOf(v), runbookPath: () => runbookPath(context, root), github: async () => ({ gh: await ports.github(), lendos: (await ports.repositories()).lendos }) }),
   );
   // Watching files and reading settings and journals is not activation's work: it starts right after, and the
   // tree fills in when it is done.
@@ -117,7 +122,7 @@ export function activate(context: vscode.ExtensionContext): LendosApi {
   const activateMs = performance.now() - activateStartedAt;
   const activationMs = loadedAt - loadStartedAt + activateMs;
   log.info(`Activated in ${activationMs.toFixed(1)} ms (loading the bundle ${(loadedAt - loadStartedAt).toFixed(1)} ms, activate ${activateMs.toFixed(1)} ms)`);
-  return { activationMs, session, tree, treeView, runner, config: () => config.current, reviews, valuesTags };
+  return { activationMs, session, tree, treeView, runner, config: () => config.current, reviews, valuesTags, checklist };
 }
 
 export function deactivate(): void {}

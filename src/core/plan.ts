@@ -14,6 +14,18 @@ export type DisplayStatus =
   | 'blocked'
   | 'waiting-approval';
 
+/** How each status reads, in the tree, the checklist and the CLI. */
+export const STATUS_LABELS: Readonly<Record<DisplayStatus, string>> = {
+  succeeded: 'done',
+  failed: 'failed',
+  running: 'running',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+  ready: 'ready',
+  blocked: 'blocked',
+  'waiting-approval': 'awaiting approval',
+};
+
 export interface PlannedStep {
   readonly step: StepDef;
   readonly state: StepState;

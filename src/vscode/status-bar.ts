@@ -7,7 +7,7 @@ import { statusLabel } from './tree-items.js';
 export function createStatusBar(session: ReleaseSession, worldFile: () => string | undefined): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('lendos.release', vscode.StatusBarAlignment.Left, 50);
   item.name = 'LendOS Release';
-  item.command = 'workbench.view.extension.lendos';
+  item.command = 'lendos.releaseMenu';
   const update = () => {
     const view = session.view;
     if (!view) {

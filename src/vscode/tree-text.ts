@@ -5,23 +5,13 @@
  * import, so it is unit-tested; tree-items.ts wraps these strings in TreeItems and MarkdownStrings.
  */
 import type { JsonValue } from '../core/journal/types.js';
-import { durationOf, formatDuration, type DisplayStatus, type PlannedStep } from '../core/plan.js';
+import { STATUS_LABELS, durationOf, formatDuration, type DisplayStatus, type PlannedStep } from '../core/plan.js';
 import { whereOf } from '../core/run-owner.js';
 import { escapeMarkdown, isStackFrame, neutralise, neutraliseLine } from '../core/text.js';
 
-const LABELS: Record<DisplayStatus, string> = {
-  succeeded: 'done',
-  failed: 'failed',
-  running: 'running',
-  cancelled: 'cancelled',
-  skipped: 'skipped',
-  ready: 'ready',
-  blocked: 'blocked',
-  'waiting-approval': 'awaiting approval',
-};
 
 export function statusLabel(status: DisplayStatus): string {
-  return LABELS[status];
+  return STATUS_LABELS[status];
 }
 
 /** The one piece of evidence worth a glance: a step's own headline, a snapshot id, a tag, a PR number, a branch. */

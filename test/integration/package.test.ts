@@ -34,6 +34,7 @@ const ALLOWED = [
   /^\[Content_Types\]\.xml$/,
   /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
   /^extension\/dist\/[a-z-]+\.js$/,
+  /^extension\/dist\/webview\/(checklist\.js|checklist-style\.css|codicon\.(css|ttf))$/,
   /^extension\/media\/([a-z-]+\/)?[a-z-]+\.(svg|png|txt|md)$/,
   /^extension\/rehearsal\/(scenarios|fixtures)\/.+$/,
 ];
@@ -59,7 +60,7 @@ describe('the VSIX (npm run package)', function () {
   });
 
   it('holds the entry, the CLI, every lazy bundle, the icon, the runbook and the rehearsal world', () => {
-    for (const bundle of ['extension', 'cli', 'kube', 'aws', 'github', 'pqs', 'config-file', 'steps', 'values-tags', 'rehearsal']) {
+    for (const bundle of ['extension', 'cli', 'kube', 'aws', 'github', 'pqs', 'config-file', 'steps', 'values-tags', 'checklist', 'rehearsal']) {
       assert.ok(entries.has(`extension/dist/${bundle}.js`), `dist/${bundle}.js`);
     }
     assert.equal(`./${[...entries.keys()].find((n) => n === 'extension/dist/extension.js')?.replace(/^extension\//, '')}`, manifest.main);
@@ -68,8 +69,10 @@ describe('the VSIX (npm run package)', function () {
     }
   });
 
-  it('ships the production build: the extension bundle under its 150 kB budget, no source maps', () => {
+  it('ships the production build: the extension bundle under its 150 kB budget, the webview under 200 kB, no source maps', () => {
     assert.ok((entries.get('extension/dist/extension.js') ?? Infinity) <= 150 * 1024, `extension.js is ${entries.get('extension/dist/extension.js')} bytes`);
+    for (const file of ['checklist.js', 'checklist-style.css', 'codicon.css', 'codicon.ttf']) assert.ok(entries.has(`extension/dist/webview/${file}`), `dist/webview/${file}`);
+    assert.ok((entries.get('extension/dist/webview/checklist.js') ?? Infinity) <= 200 * 1024, 'the checklist bundle under its 200 kB budget');
     assert.deepEqual([...entries.keys()].filter((name) => name.endsWith('.map')), []);
   });
 });

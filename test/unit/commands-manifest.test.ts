@@ -21,8 +21,9 @@ describe('commands: package.json and the registered table', () => {
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'LendOS', c.command);
   });
 
-  it('activates on the lendos repository and on a workloads clone (its values-tags files) only, leaving the command and view events to VS Code', () => {
-    assert.deepEqual(manifest.activationEvents, ['workspaceContains:services/portal-daml-upgrade/**', 'workspaceContains:values-tags*.yaml']);
+  it('activates on the lendos repository, on a workloads clone (its values-tags files), and to restore an open checklist — leaving the command and view events to VS Code', () => {
+    // No contribution point declares a webview panel, so its serializer's event is VS Code's to be told.
+    assert.deepEqual(manifest.activationEvents, ['workspaceContains:services/portal-daml-upgrade/**', 'workspaceContains:values-tags*.yaml', 'onWebviewPanel:lendos.checklist']);
   });
 
   it('the preflight commands are there', () => {

@@ -8,10 +8,12 @@ import { checkApproval } from './approval.js';
 import type { StageChannels } from '../stage-logs.js';
 import type { StepTerminals } from '../step-terminal.js';
 import { startRehearsal, stopRehearsal } from './rehearsal.js';
-import { exportReleaseReport, refresh, showJournal, startRelease, switchRelease } from './release.js';
+import { exportReleaseReport, refresh, releaseMenu, showJournal, startRelease, switchRelease } from './release.js';
 import { copyImageUri } from '../values-tags-lazy.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
 import type { ChangeReviews } from '../review-change.js';
+import { CHECKLIST_VIEW_TYPE, type ChecklistShell } from '../checklist-lazy.js';
+import { report } from './shared.js';
 import type { LendosConfig } from '../../core/config/types.js';
 import type { SetupPorts } from '../../steps/setup-check.js';
 import { checkCodespaceSetup } from './setup.js';
@@ -32,6 +34,8 @@ export interface CommandDeps {
   readonly setup: () => { readonly ports: SetupPorts; readonly config: LendosConfig };
   /** Proposed changes under review in their files (values-tags), and the editor's prompt that shows them. */
   readonly reviews: ChangeReviews;
+  /** The release checklist webview. */
+  readonly checklist: ChecklistShell;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,6 +52,8 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.openRunbookSection': openRunbookSection(session, deps.runbookPath),
     'lendos.showJournal': showJournal(session, deps.journalPath),
     'lendos.exportReleaseReport': exportReleaseReport(session),
+    'lendos.releaseMenu': releaseMenu(),
+    'lendos.openChecklist': () => report(async () => (await deps.checklist.open(), CHECKLIST_VIEW_TYPE)),
     'lendos.refresh': refresh(session),
     'lendos.runStep': runStep(run),
     'lendos.runUpgradeStage': runUpgradeStage(session, runStep(run)),

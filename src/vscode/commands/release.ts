@@ -81,3 +81,22 @@ export function refresh(session: ReleaseSession) {
       return true;
     });
 }
+
+const RELEASE_MENU = [
+  { label: '$(checklist) Open Release Checklist', command: 'lendos.openChecklist' },
+  { label: '$(list-tree) Show the Release view', command: 'workbench.view.extension.lendos' },
+  { label: '$(output) Export Release Report', command: 'lendos.exportReleaseReport' },
+  { label: '$(history) Show Journal', command: 'lendos.showJournal' },
+  { label: '$(versions) Switch Release…', command: 'lendos.switchRelease' },
+] as const;
+
+/** The status bar item's menu: the release's views and records in one click. */
+export function releaseMenu() {
+  return (): Promise<CommandResult<string | undefined>> =>
+    report(async () => {
+      const picked = await vscode.window.showQuickPick(RELEASE_MENU.map((entry) => ({ ...entry })), { title: 'LendOS Release', placeHolder: 'Open…' });
+      if (!picked) return undefined;
+      await vscode.commands.executeCommand(picked.command);
+      return picked.command;
+    });
+}

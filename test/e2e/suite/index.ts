@@ -4,13 +4,14 @@
  * Lines starting with `LENDOS_E2E_` are a small protocol with scripts/e2e.mjs (per-test results, totals).
  */
 import Mocha from 'mocha';
-import { readdirSync } from 'node:fs';
+import { appendFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { format } from 'node:util';
 
 type Outcome = 'pass' | 'fail' | 'pending';
 
 /** The suites build on each other's release: the foundation, Phase 1, Phase 2 on GitHub, values-tags, staging, then production. Others run last. */
-const ORDER = ['activation', 'rehearsal', 'release', 'github', 'values-tags', 'upgrade', 'production'];
+const ORDER = ['activation', 'rehearsal', 'release', 'github', 'checklist', 'values-tags', 'upgrade', 'production'];
 const rank = (file: string): number => {
   const index = ORDER.indexOf(file.replace(/\.test\.js$/, ''));
   return index === -1 ? ORDER.length : index;
@@ -20,7 +21,23 @@ function report(outcome: Outcome, test: Mocha.Runnable): void {
   console.log(`LENDOS_E2E_TEST ${JSON.stringify({ outcome, title: test.fullTitle() })}`);
 }
 
+/**
+ * In desktop VS Code (scripts/test-electron.mjs) the extension host's console does not reach the driver as it does in
+ * code-server: every line is also appended to `LENDOS_E2E_LINES`, which the driver follows.
+ */
+function mirrorConsoleTo(file: string | undefined): void {
+  if (!file) return;
+  for (const type of ['log', 'warn', 'error'] as const) {
+    const original = console[type].bind(console);
+    console[type] = (...args: unknown[]) => {
+      original(...args);
+      appendFileSync(file, `${JSON.stringify({ type, line: format(...args) })}\n`);
+    };
+  }
+}
+
 export function run(): Promise<void> {
+  mirrorConsoleTo(process.env.LENDOS_E2E_LINES);
   const grep = process.env.E2E_GREP;
   const mocha = new Mocha({
     ui: 'bdd',

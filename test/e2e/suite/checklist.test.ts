@@ -1,0 +1,74 @@
+/**
+ * The release checklist webview on a release in progress (after Phase 2's GitHub steps): opened from the Release view's
+ * title bar, pictured in a dark and a light theme, a manual step marked done by a click inside the webview (the tree
+ * follows), and malformed messages to the host ignored without changing anything.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { LendosApi } from '../../../src/extension';
+import { e2ePass, getExtension, screenshot, ui, waitFor } from './harness';
+
+const STEP = 'dev.changelog';
+
+async function api(): Promise<LendosApi> {
+  return (await getExtension()).exports as LendosApi;
+}
+
+async function setTheme(theme: string): Promise<void> {
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  await new Promise((resolve) => setTimeout(resolve, 800));
+}
+
+describe('Release checklist (webview)', function () {
+  this.timeout(120_000);
+
+  it('opens from the view title, shows the release in a dark and a light theme, and marks a step done by a click inside it', async function () {
+    if (e2ePass() !== 'after-reload') this.skip();
+    const lendos = await api();
+    const status = (id: string) => lendos.session.view?.plan.find((p) => p.step.id === id)?.status;
+    await vscode.commands.executeCommand('workbench.view.extension.lendos');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await ui({ action: 'click', selector: '.part.sidebar .action-label[aria-label^="Open Release Checklist"]' });
+    await waitFor(() => lendos.checklist.current?.visible, 10_000, 'the checklist panel');
+    await ui({ action: 'click', frame: 'checklist', selector: 'h1', text: 'Release 2025.4.0', timeoutMs: 20_000 });
+    await screenshot('checklist-dark');
+    await setTheme('Default Light Modern');
+    try {
+      await screenshot('checklist-light');
+    } finally {
+      await setTheme('Default Dark Modern');
+    }
+
+    assert.equal(status(STEP), 'ready');
+    // The Dev environment is optional, so it starts folded: a click on its header opens it.
+    await ui({ action: 'click', frame: 'checklist', selector: 'vscode-collapsible[data-phase="dev"]' });
+    await ui({ action: 'click', frame: 'checklist', within: { selector: `section[data-step="${STEP}"]` }, selector: 'vscode-button', text: 'Mark done' });
+    await waitFor(() => status(STEP) === 'succeeded', 10_000, 'the step marked done from the checklist');
+    const item = await lendos.tree.getTreeItem({ kind: 'step', stepId: STEP });
+    assert.match(String(item.description), /^done/, 'the tree follows');
+  });
+
+  it('ignores malformed and unknown messages, and changes nothing', async function () {
+    if (e2ePass() !== 'after-reload') this.skip();
+    const lendos = await api();
+    const before = JSON.stringify(lendos.session.view?.plan.map((p) => [p.step.id, p.state.status, p.state.attempts]));
+    const refusedBefore = lendos.checklist.refused.length;
+    const bad: unknown[] = [
+      null,
+      'reset',
+      { type: 'bogus' },
+      { type: 'action', requestId: 1, action: 'reset', stepId: 'dev.verify; rm -rf /' },
+      { type: 'action', requestId: 1, action: 'deleteEverything', stepId: 'dev.verify' },
+      { type: 'action', requestId: 1, action: 'reset', stepId: 'dev.verify', extra: true },
+      { type: 'action', requestId: -1, action: 'reset', stepId: 'dev.verify' },
+      { type: 'openLink', requestId: 2, url: 'javascript:alert(1)' },
+      { type: 'openLink', requestId: 2, url: 'file:///etc/passwd' },
+    ];
+    for (const message of bad) await lendos.checklist.receive(message);
+    assert.equal(lendos.checklist.refused.length - refusedBefore, bad.length, 'each one refused');
+    await lendos.session.refresh();
+    assert.equal(JSON.stringify(lendos.session.view?.plan.map((p) => [p.step.id, p.state.status, p.state.attempts])), before, 'the journal is unchanged');
+    lendos.checklist.current?.dispose();
+  });
+});
