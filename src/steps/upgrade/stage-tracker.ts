@@ -163,5 +163,10 @@ function completeEvidence(job: JobInfo): EventData {
     startTime: job.startTime ?? null,
     completionTime: job.completionTime ?? null,
     ...(took !== undefined ? { durationSeconds: took } : {}),
+    // An earlier attempt's failure no longer describes the stage: its words go (evidence is kept across reruns).
+    headline: null,
+    cause: null,
+    reason: null,
+    lastLines: null,
   };
 }
