@@ -95,6 +95,10 @@ export interface GitHub {
   listReviews(repo: RepoRef, number: number): Promise<ReviewInfo[]>;
   /** Issue comments of a pull request or issue, oldest first. */
   listComments(repo: RepoRef, number: number): Promise<CommentInfo[]>;
+  /** A new comment on a pull request's (or issue's) conversation. */
+  createComment(repo: RepoRef, number: number, body: string): Promise<CommentInfo>;
+  /** Replaces the body of comment `id` (one the caller may edit). */
+  updateComment(repo: RepoRef, id: number, body: string): Promise<CommentInfo>;
   listMilestones(repo: RepoRef): Promise<MilestoneInfo[]>;
   listIssues(repo: RepoRef, query: { milestone: number; state: 'open' | 'closed' | 'all' }): Promise<IssueInfo[]>;
   /** A file's text at a ref, or undefined when it is not there. */

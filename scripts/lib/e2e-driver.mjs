@@ -50,7 +50,7 @@ export async function onAutomationLog(session, type, args) {
  */
 function killExtensionHost(session, pid) {
   if (!Number.isInteger(pid) || pid <= 1) return console.error(`e2e: bad extension host pid "${pid}"`);
-  console.log(`  ✖ killing the extension host (pid ${pid}, SIGKILL) mid-upgrade`);
+  console.log(`  ↯ killing the extension host (pid ${pid}, SIGKILL) mid-upgrade, as the crash test asks`);
   session.killedHost = true;
   // Should VS Code not report the loss, reload anyway after a while.
   setTimeout(() => {

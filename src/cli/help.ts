@@ -92,9 +92,10 @@ Exit code 0 when there is no error, 1 when there is one, 2 for usage errors (an 
 
 Sets a step back to pending (to run or mark it again). Its history stays in the journal; a running step cannot be
 reset.`,
-  report: `Usage: lendos report [--release YYYY.R.H] [--format md|json] [--out FILE] [--workspace DIR]
+  report: `Usage: lendos report [--release YYYY.R.H] [--format md|json] [--out FILE] [--post] [--workspace DIR]
 
 The release's audit report, from its journal: each phase's steps with who did them, when, how long and how many runs,
 their key evidence (branches, SHAs, PRs, snapshot), the built image tags, and the failures and reruns. Markdown by
-default (for a file or a PR comment), JSON with --format json; to stdout, or to FILE with --out.`,
+default, JSON with --format json; to stdout, or to FILE with --out. --post puts the Markdown report on the release PR
+as a comment (the PR 2.1/2.2 recorded, else the release branch's), replacing the report posted there before.`,
 };

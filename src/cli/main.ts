@@ -91,9 +91,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: (ctx, out, args) => preflightCommand(ctx, out, { pr: stringOption(args, 'pr'), json: args.options.has('json'), release: release(args) }),
   },
   report: {
+    flags: ['post'],
     values: ['release', 'format', 'out'],
     run: async (ctx, out, args) => (
-      await reportCommand(ctx, out, { release: release(args), format: stringOption(args, 'format'), out: stringOption(args, 'out') }),
+      await reportCommand(ctx, out, { release: release(args), format: stringOption(args, 'format'), out: stringOption(args, 'out'), post: args.options.has('post') }),
       EXIT.ok
     ),
   },

@@ -40,3 +40,4 @@ export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts
 /** Preflight outside a step run (`lendos preflight`) and the preflight workflow's PR (LendOS: Add Preflight Workflow). */
 export * as preflight from './github/index.js';
 export * as setup from './setup-check.js';
+export * as reportComment from './github/report-comment.js';

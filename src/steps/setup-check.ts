@@ -1,6 +1,7 @@
 /**
  * Check Codespace Setup: what a release needs on this machine, each with what to do when it is missing — kubectl, the
- * AWS CLI v2, the GitHub CLI, the kube contexts of staging and production, the lendos-eks-workloads clone, and the
+ * AWS CLI v2, the GitHub CLI, the kube contexts of staging and production, who each environment's AWS profile is
+ * (STS, against the account recorded for it), the lendos-eks-workloads clone, and the
  * GitHub token's reach into lendos-eks-workloads (a Codespace grants it through `customizations.codespaces`).
  * Nothing here changes anything.
  */
@@ -8,7 +9,8 @@ import path from 'node:path';
 import type { LendosConfig } from '../core/config/types.js';
 import { messageOf } from '../core/errors.js';
 import { neutraliseLine } from '../core/text.js';
-import type { Git, Processes } from '../ports.js';
+import type { UpgradeEnvironment } from '../core/runbook/types.js';
+import type { AwsIdentity, Git, Processes } from '../ports.js';
 import type { GitHub, RepoRef } from '../ports-github.js';
 
 export type SetupStatus = 'ok' | 'missing' | 'warn';
@@ -29,6 +31,8 @@ export interface SetupPorts {
   readonly scriptEnv: Readonly<Record<string, string>>;
   github(): Promise<GitHub>;
   repositories(): Promise<{ readonly lendos: RepoRef; readonly workloads: RepoRef }>;
+  /** STS as the environment's AWS profile (the upgrade's own identity check). */
+  identity(environment: UpgradeEnvironment): Promise<AwsIdentity>;
 }
 
 const DEVCONTAINER = 'the devcontainer.json in docs/codespaces/ (README: Codespaces) installs it';
@@ -69,6 +73,27 @@ async function kubeContexts(ports: SetupPorts, config: LendosConfig): Promise<Se
   return { check: 'kube contexts', status: 'missing', detail: `no context ${missing.join(', ')} in the kubeconfig`, fix: 'aws eks update-kubeconfig --name <cluster> --alias <context> for each (the runbook\'s 3.1 prerequisites).' };
 }
 
+/** Each environment's AWS profile asked who it is (STS), against the account recorded for it, if one is. */
+async function awsProfiles(ports: SetupPorts, config: LendosConfig): Promise<SetupCheck> {
+  const results = await Promise.all(
+    (['staging', 'production'] as const).map(async (environment) => {
+      const env = config.environments[environment];
+      const profile = env.awsProfile ?? '(default)';
+      try {
+        const { account } = await (await ports.identity(environment)).callerIdentity();
+        const recorded = env.identity.account;
+        if (recorded && recorded !== account) return { ok: false, text: `${environment}: ${profile} is account ${account}, but ${recorded} is recorded for ${environment}` };
+        return { ok: true, text: `${environment}: ${profile} → account ${account}` };
+      } catch (error) {
+        return { ok: false, text: `${environment}: ${profile}: ${firstLine(messageOf(error))}` };
+      }
+    }),
+  );
+  const detail = results.map((r) => r.text).join('; ');
+  if (results.every((r) => r.ok)) return { check: 'AWS profiles', status: 'ok', detail };
+  return { check: 'AWS profiles', status: 'missing', detail, fix: 'Sign in to each profile (aws sso login --profile <profile>), or set lendos.environments.<env>.awsProfile.' };
+}
+
 async function workloadsClone(ports: SetupPorts, config: LendosConfig): Promise<SetupCheck> {
   const dir = path.resolve(ports.workspaceRoot, config.repositories.workloadsPath);
   const head = await ports.git.revParse(dir, 'HEAD').catch(() => undefined);
@@ -94,6 +119,7 @@ export async function checkSetup(ports: SetupPorts, config: LendosConfig): Promi
     awsCli(ports),
     tool(ports, 'GitHub CLI', 'gh', ['--version'], `Install gh (${DEVCONTAINER}).`),
     kubeContexts(ports, config),
+    awsProfiles(ports, config),
     workloadsClone(ports, config),
     workloadsAccess(ports),
   ]);

@@ -44,7 +44,9 @@ describe('Check Codespace Setup (rehearsal world)', function () {
   it("finds kubectl, the world's contexts, the workloads clone and the token's reach into lendos-eks-workloads", async () => {
     process.env.PATH = `${kubectlDir}:${savedPath}`;
     const checks = await run();
-    assert.deepEqual(checks.map((c) => c.check), ['kubectl', 'AWS CLI', 'GitHub CLI', 'kube contexts', 'workloads clone', 'GitHub access']);
+    assert.deepEqual(checks.map((c) => c.check), ['kubectl', 'AWS CLI', 'GitHub CLI', 'kube contexts', 'AWS profiles', 'workloads clone', 'GitHub access']);
+    assert.equal(find(checks, 'AWS profiles')?.status, 'ok', JSON.stringify(checks));
+    assert.match(find(checks, 'AWS profiles')?.detail ?? '', /^staging: \S+ → account \d{12}; production: \S+ → account \d{12}$/);
     assert.equal(find(checks, 'kubectl')?.status, 'ok', JSON.stringify(checks));
     assert.match(find(checks, 'kubectl')?.detail ?? '', /Client Version/);
     assert.deepEqual(find(checks, 'kube contexts'), { check: 'kube contexts', status: 'ok', detail: 'lendos-stg/SREOperatorAccess, bxci-prod/SREOperatorAccess' });
@@ -53,7 +55,15 @@ describe('Check Codespace Setup (rehearsal world)', function () {
     assert.equal(find(checks, 'GitHub access')?.status, 'ok');
     const md = setupReport(checks);
     assert.match(md, /^# LendOS: Codespace setup/);
-    assert.equal(md.split('\n').filter((line) => line.startsWith('| ✅') || line.startsWith('| ❌') || line.startsWith('| ⚠️')).length, 6);
+    assert.equal(md.split('\n').filter((line) => line.startsWith('| ✅') || line.startsWith('| ❌') || line.startsWith('| ⚠️')).length, 7);
+  });
+
+  it('says when a profile is not the account recorded for its environment', async () => {
+    const production = { ...config.environments.production, identity: { ...config.environments.production.identity, account: '000000000000' } };
+    const checks = await run({ environments: { ...config.environments, production } });
+    assert.equal(find(checks, 'AWS profiles')?.status, 'missing');
+    assert.match(find(checks, 'AWS profiles')?.detail ?? '', /production: \S+ is account \d{12}, but 000000000000 is recorded for production/);
+    assert.match(find(checks, 'AWS profiles')?.fix ?? '', /aws sso login --profile/);
   });
 
   it('says what to do for a missing tool, a missing context and a missing clone', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -9,7 +9,10 @@ import path from 'node:path';
 describe('commands: package.json and the registered table', () => {
   const root = path.resolve(__dirname, '..', '..');
   const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-    contributes: { commands: { command: string; category?: string }[] };
+    contributes: {
+      commands: { command: string; category?: string }[];
+      walkthroughs: { steps: { id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }[] }[];
+    };
     activationEvents: string[];
   };
   const table = readFileSync(path.join(root, 'src', 'vscode', 'commands', 'index.ts'), 'utf8');
@@ -29,5 +32,15 @@ describe('commands: package.json and the registered table', () => {
   it('the preflight commands are there', () => {
     assert.ok(registered.includes('lendos.runPreflight'));
     assert.ok(registered.includes('lendos.addPreflightWorkflow'));
+  });
+
+  it('the walkthrough: each step has its page, and its links and completion events name commands that exist', () => {
+    const builtIn = ['workbench.action.openSettings'];
+    for (const step of manifest.contributes.walkthroughs.flatMap((w) => w.steps)) {
+      assert.ok(step.media.markdown && existsSync(path.join(root, step.media.markdown)), `${step.id}: its page`);
+      const linked = [...step.description.matchAll(/\(command:([\w.]+)/g), ...(step.completionEvents ?? []).join(' ').matchAll(/onCommand:([\w.]+)/g)].map((m) => m[1]);
+      assert.ok(linked.length > 0, `${step.id} links a command`);
+      for (const command of linked) assert.ok(registered.includes(command as string) || builtIn.includes(command as string), `${step.id}: ${command}`);
+    }
   });
 });

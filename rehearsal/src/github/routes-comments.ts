@@ -1,7 +1,7 @@
 /**
  * Issue comments (`/repos/{owner}/{repo}/issues/{number}/comments`): a pull request is an issue too, so its
  * conversation's comments live here, as on GitHub. Oldest first, paginated, `since` honoured; 404 for a number that is
- * neither an issue nor a pull request of the repository.
+ * neither an issue nor a pull request of the repository. A comment's author may edit it (PATCH).
  */
 import {
   DOCS,
@@ -106,8 +106,8 @@ function listComments(state: GitHubState, req: ApiRequest) {
   );
 }
 
-function createComment(state: GitHubState, req: ApiRequest) {
-  const thread = threadOf(state, req, `${COMMENTS_DOCS}#create-an-issue-comment`);
+/** A comment's body as GitHub takes it: given, and not blank (422 otherwise). */
+function bodyOf(req: ApiRequest): string {
   const body = stringField(fields(req), 'body');
   if (body === undefined)
     throw new HttpError(422, 'Invalid request.\n\n"body" wasn\'t supplied.', COMMENTS_DOCS);
@@ -116,6 +116,24 @@ function createComment(state: GitHubState, req: ApiRequest) {
       { resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body cannot be blank' },
     ]);
   }
+  return body;
+}
+
+/** PATCH a comment: its author may replace its body (others get 403, as without the rights to edit it). */
+function updateComment(state: GitHubState, req: ApiRequest) {
+  const repo = repoOf(state, req);
+  const comment = state.comments.find((c) => c.repo === repo.name && c.id === Number(req.params['id']));
+  if (!comment) throw notFound(`${COMMENTS_DOCS}#update-an-issue-comment`);
+  const body = bodyOf(req);
+  if (comment.user !== req.login) throw new HttpError(403, 'You do not have permission to update this comment.', `${COMMENTS_DOCS}#update-an-issue-comment`);
+  comment.body = body;
+  comment.updatedAt = state.now();
+  return ok(commentJson(state, site(state, req), repo, comment));
+}
+
+function createComment(state: GitHubState, req: ApiRequest) {
+  const thread = threadOf(state, req, `${COMMENTS_DOCS}#create-an-issue-comment`);
+  const body = bodyOf(req);
   const comment = addComment(state, thread, req.login, body);
   const json = commentJson(state, site(state, req), thread.repo, comment);
   return { ...created(json), headers: { location: json.url } };
@@ -126,6 +144,7 @@ export function addCommentRoutes(router: Router, state: GitHubState): void {
   router
     .add('GET', `${R}/:number/comments`, async (req) => listComments(state, req))
     .add('POST', `${R}/:number/comments`, async (req) => createComment(state, req))
+    .add('PATCH', `${R}/comments/:id`, async (req) => updateComment(state, req))
     .add('GET', `${R}/comments/:id`, async (req) => {
       const repo = repoOf(state, req);
       const comment = state.comments.find((c) => c.repo === repo.name && c.id === Number(req.params['id']));

@@ -123,13 +123,19 @@ export class OctokitGitHub implements GitHub {
 
   listComments(repo: RepoRef, number: number): Promise<CommentInfo[]> {
     return this.call(`read the comments of #${number} in ${repo.owner}/${repo.name}`, repo, async () =>
-      (await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...at(repo), issue_number: number, per_page: 100 })).map((c) => ({
-        id: c.id,
-        user: c.user?.login ?? '',
-        body: c.body ?? '',
-        createdAt: c.created_at,
-        url: c.html_url,
-      })),
+      (await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...at(repo), issue_number: number, per_page: 100 })).map(commentOf),
+    );
+  }
+
+  createComment(repo: RepoRef, number: number, body: string): Promise<CommentInfo> {
+    return this.call(`comment on #${number} in ${repo.owner}/${repo.name}`, repo, async () =>
+      commentOf((await this.octokit.rest.issues.createComment({ ...at(repo), issue_number: number, body })).data),
+    );
+  }
+
+  updateComment(repo: RepoRef, id: number, body: string): Promise<CommentInfo> {
+    return this.call(`update comment ${id} in ${repo.owner}/${repo.name}`, repo, async () =>
+      commentOf((await this.octokit.rest.issues.updateComment({ ...at(repo), comment_id: id, body })).data),
     );
   }
 
@@ -257,4 +263,8 @@ export class OctokitGitHub implements GitHub {
       throw error;
     }
   }
+}
+
+function commentOf(c: { id: number; user?: { login: string } | null; body?: string; created_at: string; html_url: string }): CommentInfo {
+  return { id: c.id, user: c.user?.login ?? '', body: c.body ?? '', createdAt: c.created_at, url: c.html_url };
 }

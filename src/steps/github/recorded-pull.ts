@@ -5,7 +5,7 @@
 import { UserError } from '../../core/errors.js';
 import type { JsonValue } from '../../core/journal/types.js';
 import { releaseBranch } from '../../core/names.js';
-import type { PullInfo } from '../../ports.js';
+import type { GitHub, PullInfo, RepoRef } from '../../ports.js';
 import { repoName, type GitHubSite, type GitHubStepContext } from './context.js';
 
 /** Steps that record the release PR's number as `pr`, most telling first. */
@@ -20,22 +20,38 @@ export function pullNumberOf(value: JsonValue | undefined): number | undefined {
   return undefined;
 }
 
-export async function recordedReleasePull(ctx: GitHubStepContext, site: GitHubSite): Promise<PullInfo> {
-  for (const step of RECORDED_BY) {
-    const number = pullNumberOf(ctx.evidenceOf(step)['pr']);
+/**
+ * The release PR: the first of `recorded` (a step and the `pr` it recorded) that GitHub has, else GitHub's merged or
+ * open PR of the release branch; undefined when there is none. A recorded PR GitHub lacks is said through `warn`.
+ */
+export async function findReleasePull(
+  gh: GitHub,
+  repo: RepoRef,
+  version: string,
+  recorded: readonly { readonly step: string; readonly pr: JsonValue | undefined }[],
+  warn: (line: string) => void,
+): Promise<PullInfo | undefined> {
+  for (const { step, pr } of recorded) {
+    const number = pullNumberOf(pr);
     if (number === undefined) continue;
-    const pull = await site.gh.getPull(site.lendos, number);
+    const pull = await gh.getPull(repo, number);
     if (pull) return pull;
-    ctx.log.warn(
-      `${step} recorded PR #${number}, which ${repoName(site.lendos)} does not have: looking for the release PR by its branch.`,
-    );
+    warn(`${step} recorded PR #${number}, which ${repoName(repo)} does not have: looking for the release PR by its branch.`);
   }
-  const head = releaseBranch(ctx.version);
-  const pulls = await site.gh.findPulls(site.lendos, { head, base: 'main', state: 'all' });
-  const pull = pulls.find((p) => p.merged) ?? pulls.find((p) => p.state === 'open');
+  const pulls = await gh.findPulls(repo, { head: releaseBranch(version), base: 'main', state: 'all' });
+  return pulls.find((p) => p.merged) ?? pulls.find((p) => p.state === 'open');
+}
+
+/** The `pr` each step that records the release PR recorded, most telling first. */
+export function recordedPulls(evidenceOf: (step: string) => Readonly<Record<string, JsonValue>>): { step: string; pr: JsonValue | undefined }[] {
+  return RECORDED_BY.map((step) => ({ step, pr: evidenceOf(step)['pr'] }));
+}
+
+export async function recordedReleasePull(ctx: GitHubStepContext, site: GitHubSite): Promise<PullInfo> {
+  const pull = await findReleasePull(site.gh, site.lendos, ctx.version.format(), recordedPulls((step) => ctx.evidenceOf(step)), (line) => ctx.log.warn(line));
   if (!pull) {
     throw new UserError(
-      `${repoName(site.lendos)} has no pull request ${head} → main: product approves the release on it. ` +
+      `${repoName(site.lendos)} has no pull request ${releaseBranch(ctx.version)} → main: product approves the release on it. ` +
         'Open it (2.2 Merge release branch to main), then run this step again. Nothing was changed.',
       'no-release-pr',
     );

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { StepRunner } from '../../engine/step-runner.js';
 import type { ReleaseSession } from '../session.js';
 import { addPreflightWorkflow, runPreflight, type GitHubAccess } from './preflight.js';
+import { postReleaseReport } from './report-post.js';
 import { runStep, runUpgradeStage, showStageLog } from './run.js';
 import { checkApproval } from './approval.js';
 import type { StageChannels } from '../stage-logs.js';
@@ -16,7 +17,7 @@ import { CHECKLIST_VIEW_TYPE, type ChecklistShell } from '../checklist-lazy.js';
 import { report } from './shared.js';
 import type { LendosConfig } from '../../core/config/types.js';
 import type { SetupPorts } from '../../steps/setup-check.js';
-import { checkCodespaceSetup } from './setup.js';
+import { checkCodespaceSetup, signInToGitHub } from './setup.js';
 
 export interface CommandDeps {
   readonly session: ReleaseSession;
@@ -52,6 +53,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.openRunbookSection': openRunbookSection(session, deps.runbookPath),
     'lendos.showJournal': showJournal(session, deps.journalPath),
     'lendos.exportReleaseReport': exportReleaseReport(session),
+    'lendos.postReleaseReport': postReleaseReport(session, deps.github, deps.context.extensionMode),
     'lendos.releaseMenu': releaseMenu(),
     'lendos.openChecklist': () => report(async () => (await deps.checklist.open(), CHECKLIST_VIEW_TYPE)),
     'lendos.refresh': refresh(session),
@@ -64,6 +66,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.applyProposedChange': (uri?: vscode.Uri) => deps.reviews.answer(true, uri),
     'lendos.discardProposedChange': (uri?: vscode.Uri) => deps.reviews.answer(false, uri),
     'lendos.checkCodespaceSetup': checkCodespaceSetup(deps.setup),
+    'lendos.signInToGitHub': signInToGitHub(),
     'lendos.startRehearsal': startRehearsal(deps.context),
     'lendos.stopRehearsal': stopRehearsal(deps.context),
     'lendos.copyImageUri': copyImageUri(),

@@ -86,6 +86,7 @@ const RELEASE_MENU = [
   { label: '$(checklist) Open Release Checklist', command: 'lendos.openChecklist' },
   { label: '$(list-tree) Show the Release view', command: 'workbench.view.extension.lendos' },
   { label: '$(output) Export Release Report', command: 'lendos.exportReleaseReport' },
+  { label: '$(comment) Post Release Report to the Release PR', command: 'lendos.postReleaseReport' },
   { label: '$(history) Show Journal', command: 'lendos.showJournal' },
   { label: '$(versions) Switch Release…', command: 'lendos.switchRelease' },
 ] as const;

@@ -1,7 +1,7 @@
 /**
  * The release checklist webview on a release in progress (after Phase 2's GitHub steps): opened from the Release view's
- * title bar, pictured in a dark and a light theme, a manual step marked done by a click inside the webview (the tree
- * follows), and malformed messages to the host ignored without changing anything.
+ * title bar, pictured in a dark and a light theme, a manual step marked done and 2.1 run again by clicks inside the
+ * webview (the tree and the checklist follow), and malformed messages to the host ignored without changing anything.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -47,6 +47,13 @@ describe('Release checklist (webview)', function () {
     await waitFor(() => status(STEP) === 'succeeded', 10_000, 'the step marked done from the checklist');
     const item = await lendos.tree.getTreeItem({ kind: 'step', stepId: STEP });
     assert.match(String(item.description), /^done/, 'the tree follows');
+
+    // Run again from the checklist: 2.1's checks on the release PR, journalled as a second run.
+    const preflight = () => lendos.session.view?.plan.find((p) => p.step.id === 'staging.preflight')?.state;
+    const runs = preflight()?.attempts ?? 0;
+    await ui({ action: 'click', frame: 'checklist', selector: 'button[aria-label="Run again: 2.1 Run preflight checks"]' });
+    await waitFor(() => (preflight()?.attempts ?? 0) > runs && preflight()?.status === 'succeeded', 30_000, 'preflight run again from the checklist');
+    await ui({ action: 'click', frame: 'checklist', within: { selector: 'section[data-step="staging.preflight"]' }, selector: '.muted', text: `${runs + 1} runs`, timeoutMs: 10_000 });
   });
 
   it('ignores malformed and unknown messages, and changes nothing', async function () {

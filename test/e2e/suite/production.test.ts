@@ -156,5 +156,9 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     assert.match(md, /## Built image tags \(2\.2\)/);
     assert.match(md, /## Failures and reruns/, 'the stage that failed once is in the report');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // …and on the release PR, as one comment.
+    const posted = (await vscode.commands.executeCommand('lendos.postReleaseReport', CONFIRM)) as Result;
+    assert.equal(posted.ok, true, posted.message);
+    assert.match(String(posted.value), new RegExp(`/pull/${pr}#issuecomment-\\d+$`));
   });
 });
