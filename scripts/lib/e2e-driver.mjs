@@ -28,6 +28,9 @@ export class TestOutcomes {
  * Lines from the workbench. Between LENDOS_E2E_START and LENDOS_E2E_TOTALS they are the mocha run (to stdout);
  * the rest is the workbench's own logging (to test-artifacts/workbench.log). Screenshot requests are served.
  */
+/** The workbench's own lines that reach the console during a run: not the run's, so they go to workbench.log. */
+const WORKBENCH_NOISE = /^(Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache)/;
+
 export async function onAutomationLog(session, type, args) {
   const text = Array.isArray(args) ? util.format(...args) : String(args ?? '');
   for (const line of text.split('\n')) {
@@ -39,7 +42,7 @@ export async function onAutomationLog(session, type, args) {
     else if (marker === 'LENDOS_E2E_TEST') session.outcomes.record(parseOutcome(payload));
     else if (marker === 'LENDOS_E2E_START' || marker === 'LENDOS_E2E_TOTALS')
       session.inRun = marker === 'LENDOS_E2E_START';
-    else if (!session.inRun) session.workbenchLog.write(`[${type}] ${line}\n`);
+    else if (!session.inRun || WORKBENCH_NOISE.test(line)) session.workbenchLog.write(`[${type}] ${line}\n`);
     else (type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
   }
 }
@@ -52,6 +55,8 @@ function killExtensionHost(session, pid) {
   if (!Number.isInteger(pid) || pid <= 1) return console.error(`e2e: bad extension host pid "${pid}"`);
   console.log(`  ↯ killing the extension host (pid ${pid}, SIGKILL) mid-upgrade, as the crash test asks`);
   session.killedHost = true;
+  // What the workbench says about the lost host until the reload is its own business (workbench.log), not the run's.
+  session.inRun = false;
   // Should VS Code not report the loss, reload anyway after a while.
   setTimeout(() => {
     if (!session.killedHost || !session.page) return;

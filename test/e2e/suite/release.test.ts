@@ -126,6 +126,9 @@ describe('Release tree (foundation)', function () {
     const again = (await vscode.commands.executeCommand('lendos.runStep', 'prep.cut-release-branch', { yes: true })) as Result;
     assert.equal(again.value, 'succeeded', 'a rerun adopts what is there');
     writeFileSync(markerFile(), JSON.stringify({ version: VERSION }));
+    // The checklist is open when the window reloads: VS Code brings it back through its serializer.
+    await vscode.commands.executeCommand('lendos.openChecklist');
+    await waitFor(() => lendos.checklist.current?.visible, 10_000, 'the checklist open before the reload');
     // The extension host ends here; the suite runs again in the reloaded window.
     void vscode.commands.executeCommand('workbench.action.reloadWindow');
     await new Promise((resolve) => setTimeout(resolve, 60_000));
@@ -137,6 +140,9 @@ describe('Release tree (foundation)', function () {
     assert.equal(JSON.parse(readFileSync(markerFile(), 'utf8')).version, VERSION);
     reportPassedAcrossRestart('Release tree (foundation) Phase 1, first half: cuts the release branch and bumps VERSION against the rehearsal remotes');
     await waitFor(() => lendos.session.view !== undefined, 15_000, 'the restored release');
+    await waitFor(() => lendos.checklist.current, 30_000, 'the checklist that was open, restored after the reload');
+    await ui({ action: 'click', frame: 'checklist', selector: 'h1', text: `Release ${VERSION}`, timeoutMs: 20_000 });
+    lendos.checklist.current?.dispose();
     const view = lendos.session.view!;
     assert.equal(view.version, VERSION);
     assert.equal(view.plan.find((p) => p.step.id === 'dev.verify')?.status, 'succeeded');
