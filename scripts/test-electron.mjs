@@ -7,12 +7,11 @@
 // Exit: 0 passed, 1 failed, 2 could not run here (no download, no display, no packages), said in one line with what to do.
 // Env: LENDOS_VSCODE_EXECUTABLE (a desktop VS Code to use instead of downloading one), E2E_GREP, E2E_TIMEOUT_MS.
 import { spawnSync } from 'node:child_process';
-import { access, constants, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron } from 'playwright-core';
-import { downloadAndUnzipVSCode, resolveCliArgsFromVSCodeExecutablePath, SilentReporter } from '@vscode/test-electron';
+import { downloadAndUnzipVSCode, resolveCliPathFromVSCodeExecutablePath, SilentReporter } from '@vscode/test-electron';
 import { TestOutcomes, onAutomationLog, screenshotsDir } from './lib/e2e-driver.mjs';
 import { cacheDir, projectRoot, secondsSince } from './lib/paths.mjs';
 import { capture, run, sleep } from './lib/processes.mjs';
@@ -55,9 +54,10 @@ function needsDisplay() {
 async function installVsix(vscode, runDir) {
   const vsix = path.join(runDir, 'lendos-release.vsix');
   await run('node', ['scripts/package.mjs', '--out', vsix], { cwd: projectRoot });
-  const [cli, ...cliArgs] = resolveCliArgsFromVSCodeExecutablePath(vscode);
+  // The CLI alone: its Args sibling would add .vscode-test's own profile folders before ours.
+  const cli = resolveCliPathFromVSCodeExecutablePath(vscode);
   const dirs = { userData: path.join(runDir, 'user-data'), extensions: path.join(runDir, 'extensions') };
-  await capture(cli, [...cliArgs, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix]);
+  await capture(cli, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix]);
   const { publisher, name, version } = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8'));
   return { ...dirs, installed: path.join(dirs.extensions, `${publisher}.${name}-${version}`) };
 }

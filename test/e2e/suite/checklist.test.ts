@@ -1,6 +1,6 @@
 /**
  * The release checklist webview on a release in progress (after Phase 2's GitHub steps): opened from the Release view's
- * title bar, pictured in a dark and a light theme, a manual step marked done and 2.1 run again by clicks inside the
+ * title bar, pictured in a dark, a light and a high-contrast theme, a manual step marked done and 2.1 run again by clicks inside the
  * webview (the tree and the checklist follow), and malformed messages to the host ignored without changing anything.
  */
 import * as assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ async function api(): Promise<LendosApi> {
   return (await getExtension()).exports as LendosApi;
 }
 
-async function setTheme(theme: string): Promise<void> {
+async function setTheme(theme: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
   await new Promise((resolve) => setTimeout(resolve, 800));
 }
@@ -22,7 +22,7 @@ async function setTheme(theme: string): Promise<void> {
 describe('Release checklist (webview)', function () {
   this.timeout(120_000);
 
-  it('opens from the view title, shows the release in a dark and a light theme, and marks a step done by a click inside it', async function () {
+  it('opens from the view title, shows the release in a dark, a light and a high-contrast theme, and marks a step done by a click inside it', async function () {
     if (e2ePass() !== 'after-reload') this.skip();
     const lendos = await api();
     const status = (id: string) => lendos.session.view?.plan.find((p) => p.step.id === id)?.status;
@@ -32,12 +32,16 @@ describe('Release checklist (webview)', function () {
     await ui({ action: 'click', selector: '.part.sidebar .action-label[aria-label^="Open Release Checklist"]' });
     await waitFor(() => lendos.checklist.current?.visible, 10_000, 'the checklist panel');
     await ui({ action: 'click', frame: 'checklist', selector: 'h1', text: 'Release 2025.4.0', timeoutMs: 20_000 });
-    await screenshot('checklist-dark');
-    await setTheme('Default Light Modern');
     try {
-      await screenshot('checklist-light');
-    } finally {
       await setTheme('Default Dark Modern');
+      await screenshot('checklist-dark');
+      await setTheme('Default Light Modern');
+      await screenshot('checklist-light');
+      await setTheme('Default High Contrast');
+      await screenshot('checklist-high-contrast');
+    } finally {
+      // Back to the profile's own theme, which the other suites' pictures are taken in.
+      await setTheme(undefined);
     }
 
     assert.equal(status(STEP), 'ready');
