@@ -118,6 +118,16 @@ async function uiOnRequest(session, payload) {
         answer = { ok: true, clicked: true };
       }
     } else if (request.action === 'press') await page.keyboard.press(request.key);
+    else if (request.action === 'focused') {
+      // What has the keyboard focus (inside the checklist's webview with `frame`), by the name a screen reader says.
+      const scope = request.frame === 'checklist' ? checklistFrame(page) : page;
+      const focused = await scope.locator('body').evaluate((body) => {
+        const element = body.ownerDocument.activeElement;
+        if (!element || element === body) return undefined;
+        return { tag: element.tagName.toLowerCase(), name: element.getAttribute('aria-label') || element.getAttribute('title') || (element.textContent ?? '').trim().slice(0, 120) };
+      });
+      answer = { ok: true, focused };
+    }
     else if (request.action === 'type') await page.keyboard.type(request.text, { delay: 20 });
     else throw new Error(`unknown ui action ${request.action}`);
   } catch (error) {

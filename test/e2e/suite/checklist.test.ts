@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LendosApi } from '../../../src/extension';
-import { e2ePass, getExtension, screenshot, ui, waitFor } from './harness';
+import { e2ePass, focusedElement, getExtension, screenshot, ui, waitFor } from './harness';
 
 const STEP = 'dev.changelog';
 
@@ -58,6 +58,18 @@ describe('Release checklist (webview)', function () {
     await ui({ action: 'click', frame: 'checklist', selector: 'button[aria-label="Run again: 2.1 Run preflight checks"]' });
     await waitFor(() => (preflight()?.attempts ?? 0) > runs && preflight()?.status === 'succeeded', 30_000, 'preflight run again from the checklist');
     await ui({ action: 'click', frame: 'checklist', within: { selector: 'section[data-step="staging.preflight"]' }, selector: '.muted', text: `${runs + 1} runs`, timeoutMs: 10_000 });
+
+    // By keyboard alone: from the page, Tab goes from control to control, each with the name a screen reader says.
+    await ui({ action: 'click', frame: 'checklist', selector: 'h1', text: 'Release 2025.4.0' });
+    const stops: string[] = [];
+    for (let i = 0; i < 14; i++) {
+      await ui({ action: 'press', key: 'Tab' });
+      const focused = await focusedElement('checklist');
+      assert.ok(focused && focused.name.trim().length > 0, `tab stop ${i + 1} has a name: ${JSON.stringify(focused)} (after ${stops.join(' | ')})`);
+      stops.push(focused.name);
+    }
+    assert.ok(stops.includes('Phase 2 · Staging deployment'), `a phase's header is a tab stop: ${stops.join(' | ')}`);
+    assert.ok(stops.some((name) => name.startsWith('Run again: 2.1 ')), `a step's actions are tab stops: ${stops.join(' | ')}`);
   });
 
   it('ignores malformed and unknown messages, and changes nothing', async function () {

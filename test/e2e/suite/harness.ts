@@ -68,10 +68,28 @@ export type UiAction =
       readonly frame?: 'checklist';
     }
   | { readonly action: 'press'; readonly key: string }
-  | { readonly action: 'type'; readonly text: string };
+  | { readonly action: 'type'; readonly text: string }
+  /** Answers what has the keyboard focus (`focusedElement`); `frame: 'checklist'` looks inside the checklist's webview. */
+  | { readonly action: 'focused'; readonly frame?: 'checklist' };
+
+/** The element with the keyboard focus: its tag and the name a screen reader would say; undefined for none. */
+export async function focusedElement(frame?: 'checklist'): Promise<{ tag: string; name: string } | undefined> {
+  return (await uiAnswer({ action: 'focused', ...(frame ? { frame } : {}) })).focused;
+}
 
 /** Asks the driver to do `request` in the browser and waits for it; fails with the driver's reason. */
 export async function ui(request: UiAction): Promise<boolean> {
+  return (await uiAnswer(request)).clicked ?? true;
+}
+
+interface UiAnswer {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly clicked?: boolean;
+  readonly focused?: { tag: string; name: string };
+}
+
+async function uiAnswer(request: UiAction): Promise<UiAnswer> {
   // Unique across the suites' bundles (each has its own copy of this module) and across extension hosts.
   const id = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const answer = path.join(artifactsDir(), '.ui', `${id}.json`);
@@ -79,11 +97,11 @@ export async function ui(request: UiAction): Promise<boolean> {
   // The driver answers once the click is done or its own wait (`timeoutMs`, 10 s by default) is over.
   const driverWaitMs = (request.action === 'click' && request.timeoutMs ? request.timeoutMs : 10_000) + screenshotTimeoutMs;
   await waitFor(() => existsSync(answer), driverWaitMs, `the driver to ${request.action}`);
-  const { ok, error, clicked } = JSON.parse(readFileSync(answer, 'utf8')) as { ok: boolean; error?: string; clicked?: boolean };
-  if (!ok) throw new Error(`${JSON.stringify(request)}: ${error ?? 'failed'}`);
+  const parsed = JSON.parse(readFileSync(answer, 'utf8')) as UiAnswer;
+  if (!parsed.ok) throw new Error(`${JSON.stringify(request)}: ${parsed.error ?? 'failed'}`);
   // Lets the workbench react before the test looks.
   await new Promise((resolve) => setTimeout(resolve, 200));
-  return clicked ?? true;
+  return parsed;
 }
 
 /** Runs a VS Code command and returns its result typed as the caller expects. */
