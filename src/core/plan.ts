@@ -34,6 +34,29 @@ export interface PlannedStep {
   readonly blockedBy: readonly string[];
 }
 
+/** What a person may do with a step now: the tree's menus and the checklist's buttons offer exactly these. */
+export interface StepAbilities {
+  /** Run it (a stage: rerun it alone); an approval LendOS can look for counts as runnable. */
+  readonly run: boolean;
+  readonly markDone: boolean;
+  readonly skip: boolean;
+  readonly reset: boolean;
+  /** Look once for an approval LendOS finds on GitHub. */
+  readonly check: boolean;
+}
+
+export function stepAbilities(planned: PlannedStep): StepAbilities {
+  const { step, state } = planned;
+  const run = (step.kind === 'automated' || step.checkable === true) && state.status !== 'running' && planned.status !== 'blocked';
+  return {
+    run,
+    markDone: step.kind !== 'automated' && state.status !== 'succeeded' && state.status !== 'running',
+    skip: step.optional && state.status !== 'skipped' && state.status !== 'running',
+    reset: state.status !== 'pending' && state.status !== 'running',
+    check: run && step.checkable === true && state.status !== 'succeeded',
+  };
+}
+
 export function isDone(state: StepState): boolean {
   return state.status === 'succeeded' || state.status === 'skipped';
 }

@@ -1,6 +1,6 @@
 /** How a release, phase, group or step looks in the tree: icon, description, tooltip, context value. */
 import * as vscode from 'vscode';
-import type { DisplayStatus, PlannedStep } from '../core/plan.js';
+import { stepAbilities, type DisplayStatus, type PlannedStep } from '../core/plan.js';
 import { stepTooltipMarkdown } from './tree-text.js';
 
 export { failedStageLines, statusLabel, stepDescription } from './tree-text.js';
@@ -29,16 +29,15 @@ export function stepTooltip(planned: PlannedStep): vscode.MarkdownString {
 
 /** Context flags the menus in package.json match with `viewItem =~ /\bflag\b/`. */
 export function stepContextValue(planned: PlannedStep): string {
+  const can = stepAbilities(planned);
   const flags = ['step', planned.step.kind, planned.status, 'hasSection'];
-  const status = planned.state.status;
-  if (planned.step.kind !== 'automated' && status !== 'succeeded' && status !== 'running') flags.push('canMarkDone');
-  if (planned.step.optional && status !== 'skipped' && status !== 'running') flags.push('canSkip');
-  if (status !== 'pending' && status !== 'running') flags.push('canReset');
-  const runnable = (planned.step.kind === 'automated' || planned.step.checkable === true) && status !== 'running' && planned.status !== 'blocked';
+  if (can.markDone) flags.push('canMarkDone');
+  if (can.skip) flags.push('canSkip');
+  if (can.reset) flags.push('canReset');
   // A stage runs alone through run-upgrade.sh --stage: its action is the rerun, not the procedure's Run.
-  if (runnable) flags.push(planned.step.stage ? 'canRunStage' : 'canRun');
+  if (can.run) flags.push(planned.step.stage ? 'canRunStage' : 'canRun');
   // An approval LendOS finds on GitHub: Run waits for it, Check Approval Now looks once; Mark Done (with a note) stays.
-  if (runnable && planned.step.checkable && status !== 'succeeded') flags.push('canCheck');
+  if (can.check) flags.push('canCheck');
   if (planned.step.stage) flags.push('stage');
   return flags.join(' ');
 }

@@ -5,7 +5,7 @@
  * plain data (it crosses into the webview as JSON); every string from outside is neutralised here.
  */
 import type { JsonValue } from '../journal/types.js';
-import { aggregateStatus, durationOf, phaseSteps, progressOf, type DisplayStatus, type PlannedStep } from '../plan.js';
+import { aggregateStatus, durationOf, phaseSteps, progressOf, stepAbilities, type DisplayStatus, type PlannedStep } from '../plan.js';
 import type { PhaseDef } from '../runbook/types.js';
 import { neutralise, neutraliseLine } from '../text.js';
 import type { ChecklistAction } from './protocol.js';
@@ -118,16 +118,15 @@ function validationRows(evidence: Record<string, JsonValue>): ChecklistStep['val
   }));
 }
 
-/** The tree's actions for a step, by the same rules as its context menu. */
+/** The tree's actions for a step: the same abilities its context menu offers. */
 export function actionsOf(planned: PlannedStep): ChecklistAction[] {
-  const { step, state, status } = planned;
+  const can = stepAbilities(planned);
   const actions: ChecklistAction[] = [];
-  const runnable = (step.kind === 'automated' || step.checkable === true) && state.status !== 'running' && status !== 'blocked';
-  if (runnable) actions.push('run');
-  if (step.kind !== 'automated' && state.status !== 'succeeded' && state.status !== 'running') actions.push('markDone');
-  if (step.optional && state.status !== 'skipped' && state.status !== 'running') actions.push('skip');
-  if (state.status !== 'pending' && state.status !== 'running') actions.push('reset');
-  if (step.stage) actions.push('showLog');
+  if (can.run) actions.push('run');
+  if (can.markDone) actions.push('markDone');
+  if (can.skip) actions.push('skip');
+  if (can.reset) actions.push('reset');
+  if (planned.step.stage) actions.push('showLog');
   actions.push('showGuidance', 'openRunbook');
   return actions;
 }
