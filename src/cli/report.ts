@@ -30,15 +30,14 @@ export async function reportCommand(ctx: CliContext, out: Output, opts: { releas
 async function postReport(ctx: CliContext, out: Output, version: string, markdown: string): Promise<void> {
   const ports = createStepPorts(ctx.root, () => ctx.config, () => ctx.world, async () => '');
   const { reportComment } = await import('../steps/index.js');
-  const view = await ctx.service.view(version);
+  const { plan } = await ctx.service.view(version);
   const posted = await reportComment.postReleaseReport({
     gh: await ports.github((line) => out.warn(line)),
     repo: (await ports.repositories()).lendos,
     version,
     markdown,
-    evidenceOf: (step) => view.plan.find((p) => p.step.id === step)?.state.evidence ?? {},
+    plan,
     warn: (line) => out.warn(line),
   });
-  const what = { created: 'Posted', updated: 'Updated', unchanged: 'Already posted, unchanged:' }[posted.outcome];
-  out.line(`${what} the report of release ${version} on PR #${posted.pr}: ${posted.url}`);
+  out.line(`${reportComment.reportPostSummary(version, posted)}: ${posted.url}`);
 }

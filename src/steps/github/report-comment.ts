@@ -4,8 +4,8 @@
  * recorded (2.2 merge, else 2.1 preflight), else the one GitHub has for the release branch.
  */
 import { UserError } from '../../core/errors.js';
-import type { JsonValue } from '../../core/journal/types.js';
 import { releaseBranch } from '../../core/names.js';
+import type { PlannedStep } from '../../core/plan.js';
 import type { GitHub, PullInfo, RepoRef } from '../../ports.js';
 import { repoName } from './context.js';
 import { findReleasePull, recordedPulls } from './recorded-pull.js';
@@ -29,17 +29,18 @@ function bodyOf(version: string, markdown: string): string {
   return `${marker}\n${text}`;
 }
 
-/** The release PR to post on (as the approval steps find it); a UserError when there is none yet. */
-export async function releasePullFor(
-  gh: GitHub,
-  repo: RepoRef,
-  version: string,
-  evidenceOf: (step: string) => Readonly<Record<string, JsonValue>>,
-  warn: (line: string) => void,
-): Promise<PullInfo> {
+/** The release PR to post on (as the approval steps find it, from the plan's evidence); a UserError when there is none yet. */
+export async function releasePullFor(gh: GitHub, repo: RepoRef, version: string, plan: readonly PlannedStep[], warn: (line: string) => void): Promise<PullInfo> {
+  const evidenceOf = (step: string) => plan.find((p) => p.step.id === step)?.state.evidence ?? {};
   const pull = await findReleasePull(gh, repo, version, recordedPulls(evidenceOf), warn);
   if (pull) return pull;
   throw new UserError(`${repoName(repo)} has no pull request ${releaseBranch(version)} → main to post the report on: 2.1 preflight opens it. Nothing was posted.`, 'no-release-pr');
+}
+
+/** What a post did, as said to the person: "Posted the report of release V on PR #N" (or Updated, or left as it was). */
+export function reportPostSummary(version: string, posted: ReportPost): string {
+  const what = { created: 'Posted', updated: 'Updated', unchanged: 'Already posted, unchanged:' }[posted.outcome];
+  return `${what} the report of release ${version} on PR #${posted.pr}`;
 }
 
 /** Posts (or replaces) the report of `version` on `pull`, as the signed-in user. */
@@ -53,15 +54,15 @@ export async function postReportComment(gh: GitHub, repo: RepoRef, pull: PullInf
   return { pr: pull.number, url: (await gh.createComment(repo, pull.number, body)).url, outcome: 'created' };
 }
 
-/** The whole post: the release PR found from the journal's evidence, the report posted on it or updated in place. */
+/** The whole post: the release PR found from the plan's evidence, the report posted on it or updated in place. */
 export async function postReleaseReport(request: {
   readonly gh: GitHub;
   readonly repo: RepoRef;
   readonly version: string;
   readonly markdown: string;
-  readonly evidenceOf: (step: string) => Readonly<Record<string, JsonValue>>;
+  readonly plan: readonly PlannedStep[];
   readonly warn: (line: string) => void;
 }): Promise<ReportPost> {
-  const pull = await releasePullFor(request.gh, request.repo, request.version, request.evidenceOf, request.warn);
+  const pull = await releasePullFor(request.gh, request.repo, request.version, request.plan, request.warn);
   return postReportComment(request.gh, request.repo, pull, request.version, request.markdown);
 }

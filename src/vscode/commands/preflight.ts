@@ -3,11 +3,9 @@
  * Workflow (shows the GitHub Actions workflow, then — once confirmed — opens the PR adding it to lendos).
  */
 import * as vscode from 'vscode';
-import { neutralise } from '../../core/text.js';
-import { answersFrom, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
+import type { ScriptedAnswers } from '../../engine/scripted-prompt.js';
 import type { GitHub, RepoRef } from '../../ports.js';
-import { vscodePrompt } from '../prompt.js';
-import { report, type CommandResult } from './shared.js';
+import { announceOnGitHub, confirmUnlessScripted, report, type CommandResult } from './shared.js';
 
 const PREFLIGHT_STEP = 'staging.preflight';
 
@@ -37,12 +35,9 @@ export function addPreflightWorkflow(github: () => Promise<GitHubAccess>, mode: 
       const question =
         `Open a PR in ${where} adding ${preflight.PREFLIGHT_WORKFLOW_PATH} (branch ${preflight.PREFLIGHT_WORKFLOW_BRANCH} → develop)? ` +
         'GitHub Actions then runs lendos preflight --pr N on every release PR to main.';
-      const scripted = answersFrom(answers, mode === vscode.ExtensionMode.Test, {
-        warn: (line) => void vscode.window.showWarningMessage(line),
-      });
       const detail =
         'Set the repository variable LENDOS_CLI_PACKAGE before merging it: the comments at the top of the workflow say how.';
-      const confirmed = scripted ? scripted.yes : await vscodePrompt.confirm(question, 'Open PR', detail);
+      const confirmed = await confirmUnlessScripted(answers, mode, { message: question, action: 'Open PR', detail });
       if (!confirmed) return undefined;
       const proposal = await vscode.window.withProgress(
         {
@@ -58,10 +53,7 @@ export function addPreflightWorkflow(github: () => Promise<GitHubAccess>, mode: 
         return proposal.branch;
       }
       const { pull } = proposal;
-      const said = `${proposal.created ? 'Opened' : 'Updated the open'} PR #${pull.number} adding the preflight workflow: ${pull.url}`;
-      void vscode.window
-        .showInformationMessage(neutralise(said), 'Open on GitHub')
-        .then((action) => action && vscode.env.openExternal(vscode.Uri.parse(pull.url)));
+      announceOnGitHub(`${proposal.created ? 'Opened' : 'Updated the open'} PR #${pull.number} adding the preflight workflow: ${pull.url}`, pull.url);
       return pull.url;
     });
 }

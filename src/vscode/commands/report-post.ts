@@ -4,11 +4,10 @@
  */
 import * as vscode from 'vscode';
 import { neutralise } from '../../core/text.js';
-import { answersFrom, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
-import { vscodePrompt } from '../prompt.js';
+import type { ScriptedAnswers } from '../../engine/scripted-prompt.js';
 import type { ReleaseSession } from '../session.js';
 import type { GitHubAccess } from './preflight.js';
-import { report, requireActive, type CommandResult } from './shared.js';
+import { announceOnGitHub, confirmUnlessScripted, report, requireActive, type CommandResult } from './shared.js';
 
 export function postReleaseReport(session: ReleaseSession, github: () => Promise<GitHubAccess>, mode: vscode.ExtensionMode) {
   return (answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> =>
@@ -17,22 +16,16 @@ export function postReleaseReport(session: ReleaseSession, github: () => Promise
       const warn = (line: string) => void vscode.window.showWarningMessage(neutralise(line));
       const { gh, lendos } = await github();
       const { reportComment } = await import('../../steps/index.js');
-      const evidenceOf = (step: string) => view.plan.find((p) => p.step.id === step)?.state.evidence ?? {};
-      const pull = await reportComment.releasePullFor(gh, lendos, view.version, evidenceOf, warn);
-      const question = `Post the report of release ${view.version} on PR #${pull.number} in ${lendos.owner}/${lendos.name}?`;
-      const scripted = answersFrom(answers, mode === vscode.ExtensionMode.Test, { warn });
+      const pull = await reportComment.releasePullFor(gh, lendos, view.version, view.plan, warn);
+      const message = `Post the report of release ${view.version} on PR #${pull.number} in ${lendos.owner}/${lendos.name}?`;
       const detail = 'A report of this release posted there before is replaced, not repeated.';
-      const confirmed = scripted ? scripted.yes : await vscodePrompt.confirm(question, 'Post Report', detail);
-      if (!confirmed) return undefined;
+      if (!(await confirmUnlessScripted(answers, mode, { message, action: 'Post Report', detail }))) return undefined;
       const markdown = await session.service.report(view.version, 'md');
       const posted = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `LendOS: posting the report on PR #${pull.number}` },
         () => reportComment.postReportComment(gh, lendos, pull, view.version, markdown),
       );
-      const what = { created: 'Posted', updated: 'Updated', unchanged: 'Already posted, unchanged:' }[posted.outcome];
-      void vscode.window
-        .showInformationMessage(neutralise(`${what} the report of release ${view.version} on PR #${posted.pr}.`), 'Open on GitHub')
-        .then((action) => action && vscode.env.openExternal(vscode.Uri.parse(posted.url)));
+      announceOnGitHub(`${reportComment.reportPostSummary(view.version, posted)}.`, posted.url);
       return posted.url;
     });
 }

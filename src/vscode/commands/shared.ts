@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { messageOf, UserError } from '../../core/errors.js';
 import { neutralise } from '../../core/text.js';
 import type { PlannedStep } from '../../core/plan.js';
+import { answersFrom, type ScriptedAnswers } from '../../engine/scripted-prompt.js';
+import { vscodePrompt } from '../prompt.js';
 import type { ReleaseSession } from '../session.js';
 import type { ReleaseNode } from '../tree.js';
 
@@ -18,6 +20,26 @@ export async function report<T>(work: () => Promise<T>): Promise<CommandResult<T
     else void vscode.window.showErrorMessage(`LendOS: ${neutralise(message)}`);
     return { ok: false, message };
   }
+}
+
+/**
+ * A command's question before it changes a remote: the person is asked in a modal; a test harness's scripted answers
+ * (`answers`, taken in test mode only) answer it instead.
+ */
+export async function confirmUnlessScripted(
+  answers: ScriptedAnswers | undefined,
+  mode: vscode.ExtensionMode,
+  question: { readonly message: string; readonly action: string; readonly detail?: string },
+): Promise<boolean> {
+  const scripted = answersFrom(answers, mode === vscode.ExtensionMode.Test, { warn: (line) => void vscode.window.showWarningMessage(neutralise(line)) });
+  return scripted ? scripted.yes : vscodePrompt.confirm(question.message, question.action, question.detail);
+}
+
+/** Says what was done on GitHub, with a button that opens it there. */
+export function announceOnGitHub(message: string, url: string): void {
+  void vscode.window
+    .showInformationMessage(neutralise(message), 'Open on GitHub')
+    .then((action) => action && vscode.env.openExternal(vscode.Uri.parse(url)));
 }
 
 export function requireActive(session: ReleaseSession) {
