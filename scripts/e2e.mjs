@@ -6,16 +6,17 @@
 // `--no-build` uses the bundles as they are (e.g. while `npm run watch` runs); `--from-source` loads the extension
 // from the project folder instead of the VSIX.
 import { createWriteStream } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureCodeServer, startCodeServer } from './code-server.mjs';
 import { launchChromium } from './lib/browser.mjs';
 import { clickFlows, runClickFlows } from './lib/click-flows.mjs';
+import { installVsix } from './lib/vsix.mjs';
 import { TestOutcomes, artifactsDir, onAutomationLog, saveScreenshot, screenshotsDir } from './lib/e2e-driver.mjs';
 import { prepareRehearsalWorkspace } from './lib/rehearsal-workspace.mjs';
 import { projectRoot, secondsSince } from './lib/paths.mjs';
-import { capture, onInterrupt, run } from './lib/processes.mjs';
+import { onInterrupt, run } from './lib/processes.mjs';
 
 // A closed pipe (the parent gone after Ctrl-C) must not crash the cleanup of code-server and Chromium.
 process.stdout.on('error', () => {});
@@ -116,7 +117,10 @@ async function runByHand(session) {
   return 0;
 }
 
-/** The suite's code-server, world and page are done with once it reported; the by-hand flows start their own. */
+/**
+ * Stops the suite's page, code-server and world (once the suite reported: the by-hand flows start their own); safe to
+ * call twice.
+ */
 async function stopSuiteServer(session) {
   clearTimeout(session.timer);
   const { page, server, world } = session;
@@ -130,16 +134,14 @@ async function stopSuiteServer(session) {
 
 /** Builds the VSIX and installs it with code-server; returns the folder code-server installed it into. */
 async function installPackage(runDir, extensionsDir) {
-  const vsix = path.join(runDir, 'lendos-release.vsix');
-  await run('node', ['scripts/package.mjs', '--out', vsix], { cwd: projectRoot });
-  const binary = await ensureCodeServer();
-  await capture(binary, ['--user-data-dir', path.join(runDir, 'install-user-data'), '--extensions-dir', extensionsDir, '--install-extension', vsix], {
-    env: { ...process.env, EXTENSIONS_GALLERY: '{}', XDG_CONFIG_HOME: path.join(runDir, 'install-xdg'), XDG_DATA_HOME: path.join(runDir, 'install-xdg') },
+  const xdg = path.join(runDir, 'install-xdg');
+  return installVsix({
+    runDir,
+    extensionsDir,
+    installer: await ensureCodeServer(),
+    args: ['--user-data-dir', path.join(runDir, 'install-user-data')],
+    env: { ...process.env, EXTENSIONS_GALLERY: '{}', XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg },
   });
-  const { publisher, name, version } = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8'));
-  const installed = path.join(extensionsDir, `${publisher}.${name}-${version}`);
-  await access(path.join(installed, 'dist', 'extension.js'));
-  return installed;
 }
 
 /** Installs VS Code's automation hooks on the page; `exit` resolves with the exit code the workbench reports. */
@@ -189,19 +191,16 @@ function overallTimeout(session) {
   });
 }
 
-/** Stops the browser and code-server's whole process group; safe to call twice (Ctrl-C during teardown). */
+/** Stops the browser, then code-server's whole process group and the world; safe to call twice (Ctrl-C during teardown). */
 async function tearDown(session) {
   clearTimeout(session.timer);
-  const { browser, server } = session;
+  const { browser } = session;
   session.browser = undefined;
-  session.server = undefined;
   let closeTimer;
   const closeTimeout = new Promise((resolve) => (closeTimer = setTimeout(resolve, 10_000)));
   await Promise.race([browser?.close().catch(() => {}), closeTimeout]);
   clearTimeout(closeTimer);
-  await server?.stop();
-  await session.world?.stop();
-  session.world = undefined;
+  await stopSuiteServer(session);
   for (const stream of [session.serverLog, session.browserLog, session.workbenchLog]) stream?.end();
   if (process.env.E2E_KEEP === '1') console.log(`e2e: kept ${session.runDir}`);
   else await rm(session.runDir, { recursive: true, force: true });

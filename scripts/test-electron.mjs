@@ -7,14 +7,15 @@
 // Exit: 0 passed, 1 failed, 2 could not run here (no download, no display, no packages), said in one line with what to do.
 // Env: LENDOS_VSCODE_EXECUTABLE (a desktop VS Code to use instead of downloading one), E2E_GREP, E2E_TIMEOUT_MS.
 import { spawnSync } from 'node:child_process';
-import { access, constants, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { downloadAndUnzipVSCode, resolveCliPathFromVSCodeExecutablePath, SilentReporter } from '@vscode/test-electron';
 import { TestOutcomes, onAutomationLog, screenshotsDir } from './lib/e2e-driver.mjs';
 import { cacheDir, projectRoot, secondsSince } from './lib/paths.mjs';
-import { capture, run, sleep } from './lib/processes.mjs';
+import { run, sleep } from './lib/processes.mjs';
+import { installVsix } from './lib/vsix.mjs';
 import { prepareRehearsalWorkspace } from './lib/rehearsal-workspace.mjs';
 import { ensureSystemPackages } from './lib/system-packages.mjs';
 
@@ -51,15 +52,13 @@ function needsDisplay() {
   return true;
 }
 
-async function installVsix(vscode, runDir) {
-  const vsix = path.join(runDir, 'lendos-release.vsix');
-  await run('node', ['scripts/package.mjs', '--out', vsix], { cwd: projectRoot });
-  // The CLI alone: its Args sibling would add .vscode-test's own profile folders before ours.
-  const cli = resolveCliPathFromVSCodeExecutablePath(vscode);
+/** The VSIX installed with the downloaded VS Code's CLI, into this run's own profile folders. */
+async function installPackage(vscode, runDir) {
   const dirs = { userData: path.join(runDir, 'user-data'), extensions: path.join(runDir, 'extensions') };
-  await capture(cli, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix]);
-  const { publisher, name, version } = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8'));
-  return { ...dirs, installed: path.join(dirs.extensions, `${publisher}.${name}-${version}`) };
+  // The CLI alone: its Args sibling would add .vscode-test's own profile folders before ours.
+  const installer = resolveCliPathFromVSCodeExecutablePath(vscode);
+  const installed = await installVsix({ runDir, extensionsDir: dirs.extensions, installer, args: ['--user-data-dir', dirs.userData] });
+  return { ...dirs, installed };
 }
 
 /** Feeds the driver every new line of the extension host's line file (JSON: {type, line}) until `stop()`. */
@@ -115,7 +114,7 @@ async function launch(session, vscode, dirs, world) {
 async function runSuite(session, vscode) {
   await rm(screenshotsDir, { recursive: true, force: true });
   await mkdir(screenshotsDir, { recursive: true });
-  const dirs = await installVsix(vscode, session.runDir);
+  const dirs = await installPackage(vscode, session.runDir);
   session.world = await prepareRehearsalWorkspace({ dir: path.join(session.runDir, 'world'), scenario: 'e2e' });
   session.linesFile = path.join(session.runDir, 'extension-host-lines.jsonl');
   session.workbenchLog = { write: () => {} };
