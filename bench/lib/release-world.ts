@@ -21,6 +21,7 @@ import { ReleaseService } from '../../src/engine/release-service.js';
 import type { JournalStore } from '../../src/ports.js';
 import { AUTOMATED_STEPS } from '../../src/steps/automated.js';
 import { startWorld, type World } from '../../rehearsal/src/index.js';
+import { asAda } from '../../test/integration/helpers.js';
 
 export const VERSION = '2025.4.0';
 export const FROM = '0.1.92';
@@ -130,13 +131,7 @@ export async function recordUpgradeImages(release: ReleaseWorld): Promise<void> 
 /** 2.3's result: new backend tags in values-tags-staging.yaml, pushed to the workloads repository's main branch. */
 export async function bumpStagingValuesTags(release: ReleaseWorld): Promise<void> {
   const cwd = release.world.description.workspace.workloads;
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'Ada',
-    GIT_AUTHOR_EMAIL: 'ada@example.com',
-    GIT_COMMITTER_NAME: 'Ada',
-    GIT_COMMITTER_EMAIL: 'ada@example.com',
-  };
+  const env = asAda();
   await run(
     'sed',
     [

@@ -11,6 +11,7 @@ import { UserError } from '../../src/core/errors.js';
 import type { GitHub, RepoRef } from '../../src/ports.js';
 import { loadScenario } from '../../rehearsal/src/index.js';
 import { startTestWorld, type TestWorld } from './rehearsal/world-helpers.js';
+import { asAda } from './helpers.js';
 
 const LENDOS: RepoRef = { owner: 'rplendos', name: 'lendos' };
 
@@ -20,7 +21,7 @@ function github(t: TestWorld, waits: string[] = [], token = t.world.description.
 
 function pushReleaseBranch(t: TestWorld): void {
   const cwd = t.world.description.workspace.lendos;
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
+  const env = asAda();
   const git = (...args: string[]) => execFileSync('git', args, { cwd, env, stdio: 'pipe' });
   git('checkout', '-q', '-B', 'release/2025.4.0', 'origin/develop');
   execFileSync('sh', ['-c', 'printf "2025.4.0\\n" > VERSION'], { cwd });

@@ -32,6 +32,7 @@ import { upgradeKubeExecutors } from '../../src/steps/upgrade/index.js';
 import type { ClusterName, Scenario } from '../../rehearsal/src/index.js';
 import { CollectingLog, ScriptedPrompt } from './phase1-world.js';
 import { kubeConfig, run, startTestWorld, type TestWorld } from './rehearsal/world-helpers.js';
+import { asAda } from './helpers.js';
 
 export const VERSION = '2025.4.0';
 export const FROM = '0.1.92';
@@ -210,7 +211,7 @@ export class KubeProcedureWorld {
   async bumpBackendTags(cluster: ClusterName): Promise<void> {
     const cwd = this.test.world.description.workspace.workloads;
     const file = `values-tags-${cluster}.yaml`;
-    const env = { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
+    const env = asAda();
     const script = `s/tag: v0\\.0\\.812/tag: v0.0.813/; s/tag: v0\\.0\\.806/tag: v0.0.807/`;
     for (const args of [['-i', script, file]]) await run('sed', args, { cwd, env });
     for (const args of [['commit', '-qam', 'Bump backends for the upgrade'], ['push', '-q', 'origin', 'HEAD:main']]) {

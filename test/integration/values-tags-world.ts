@@ -12,6 +12,7 @@ import { updateValuesTags } from '../../src/steps/values-tags/step.js';
 import { loadScenario } from '../../rehearsal/src/index.js';
 import { BuiltTagsWorld, STEP as IDENTIFY_STEP } from './built-tags-world.js';
 import { CollectingLog } from './phase1-world.js';
+import { asAda } from './helpers.js';
 
 export const VERSION = '2025.4.0';
 
@@ -61,13 +62,7 @@ export async function builtTags(w: BuiltTagsWorld): Promise<Record<string, strin
 
 /** Git in the world's lendos-eks-workloads clone. */
 export function workloadsGit(w: BuiltTagsWorld, ...args: string[]): string {
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'Ada',
-    GIT_AUTHOR_EMAIL: 'ada@example.com',
-    GIT_COMMITTER_NAME: 'Ada',
-    GIT_COMMITTER_EMAIL: 'ada@example.com',
-  };
+  const env = asAda();
   const cwd = w.world.description.workspace.workloads;
   return execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }

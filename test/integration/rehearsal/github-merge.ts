@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { Octokit } from '@octokit/rest';
 import type { World } from '../../../rehearsal/src/index.js';
+import { asAda } from '../helpers.js';
 
 export const OWNER = 'rplendos';
 export const REPO = 'lendos';
@@ -18,13 +19,7 @@ export function octokitFor(world: World): Octokit {
 /** Commits `file` with `text` on `branch` (created from origin/develop the first time) in the world's clone and pushes it. */
 export function pushCommit(world: World, branch: string, file: string, text: string): void {
   const cwd = world.description.workspace.lendos;
-  const env = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 'Ada',
-    GIT_AUTHOR_EMAIL: 'ada@example.com',
-    GIT_COMMITTER_NAME: 'Ada',
-    GIT_COMMITTER_EMAIL: 'ada@example.com',
-  };
+  const env = asAda();
   // The remote is a bare repository on disk: git never waits on this process's servers, so a synchronous child is fine.
   const git = (...args: string[]) => execFileSync('git', args, { cwd, env, stdio: 'pipe' }).toString().trim();
   const exists = git('branch', '--list', branch) !== '';
