@@ -189,6 +189,9 @@ function stepItem(view: ReleaseView, stepId: string): vscode.TreeItem {
   const description = stepDescription(planned, new Date(), HERE);
   item.description = planned.step.stage ? description : `${description} · §${planned.step.section}`;
   item.tooltip = stepTooltip(planned);
+  // Said by screen readers: the same title in staging and in production is told apart by its environment.
+  const environment = planned.step.environment ? ` (${planned.step.environment})` : '';
+  item.accessibilityInformation = { label: `${planned.step.title}${environment}, ${item.description}` };
   item.iconPath = statusIcon(planned.status, planned.step.kind === 'automated');
   item.contextValue = stepContextValue(planned);
   item.command = planned.step.stage

@@ -44,13 +44,16 @@ async function typeEnvironmentName(question: string, timeoutMs = 60_000): Promis
   await ui({ action: 'press', key: 'Enter' });
 }
 
-/** Selects the step's row (as a click on it would) and clicks its inline action `action`; a redraw just then asks which step. */
-async function clickInline(lendos: LendosApi, stepId: string, action: string, pickerText: string): Promise<void> {
+/**
+ * Brings the step's row into sight and clicks its inline action `action`; the row is found by what a screen reader
+ * hears (`rowLabel`: its title with its environment). A redraw just then asks which step, and the person picks it.
+ */
+async function clickInline(lendos: LendosApi, stepId: string, rowLabel: string, action: string, pickerText: string): Promise<void> {
   await vscode.commands.executeCommand('workbench.view.extension.lendos');
   await lendos.treeView.reveal({ kind: 'step', stepId }, { select: true, focus: true, expand: false });
   // The tree redraws as the journal moves; a person clicks once it stands still.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  await ui({ action: 'click', within: { selector: '.monaco-list-row.selected' }, selector: `.action-label[aria-label^="${action}"]` });
+  await ui({ action: 'click', within: { selector: `.monaco-list-row[aria-label^="${rowLabel}"]` }, selector: `.action-label[aria-label^="${action}"]` });
   await ui({ action: 'click', selector: '.quick-input-widget .monaco-list-row', text: pickerText, optional: true, timeoutMs: 2_000 });
 }
 
@@ -83,7 +86,7 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     assert.notEqual(unconfirmed.value, 'succeeded', '--yes alone is not enough in production');
     assert.notEqual(status('production.upgrade.scale-down')?.status, 'succeeded');
     // By clicks: ▶ on 3.1.1, production's name typed into the confirmation.
-    await clickInline(lendos, 'production.upgrade.scale-down', 'Run Step', 'production.upgrade.scale-down');
+    await clickInline(lendos, 'production.upgrade.scale-down', 'Scale down services (production), ', 'Run Step', 'production.upgrade.scale-down');
     await typeEnvironmentName('Scale ');
     await waitFor(() => status('production.upgrade.scale-down')?.status === 'succeeded', 60_000, 'production scaled down by clicks');
     for (const id of ['canton-restart', 'snapshot']) await expectSucceeded(lendos, `production.upgrade.${id}`);
@@ -125,7 +128,7 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     await screenshot('production-stage-failed');
 
     // By clicks: the stage's inline rerun, bxci typed for the stage, then again for the rest of the run it goes on with.
-    await clickInline(lendos, failed.step.id, 'Run Upgrade Stage', 'production · failed');
+    await clickInline(lendos, failed.step.id, 'upgrade (production), failed', 'Run Upgrade Stage', 'production · failed');
     await typeEnvironmentName('Run upgrade stage upgrade');
     await typeEnvironmentName('Run the DAML upgrade', 120_000);
     await waitFor(() => status('production.upgrade.run')?.status === 'succeeded', 120_000, 'the run gone on to its end after the rerun');
