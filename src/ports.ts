@@ -203,9 +203,68 @@ export interface DbClusterSnapshot {
   readonly createdAt?: string;
 }
 
+/** An Aurora cluster as the rollback needs it: what a restore under its identifier must repeat. */
+export interface DbClusterDetails {
+  readonly id: string;
+  readonly arn: string;
+  /** available | creating | renaming | modifying | … as RDS reports it. */
+  readonly status: string;
+  readonly engine: string;
+  readonly engineVersion: string;
+  readonly subnetGroup?: string;
+  readonly parameterGroup?: string;
+  readonly securityGroupIds: readonly string[];
+  readonly port?: number;
+  readonly deletionProtection: boolean;
+  /** A rename still waiting for the maintenance window. */
+  readonly pendingId?: string;
+  /** The cluster's instances, the writer first. */
+  readonly members: readonly { readonly id: string; readonly writer: boolean }[];
+}
+
+export interface DbInstanceInfo {
+  readonly id: string;
+  readonly cluster: string;
+  readonly instanceClass: string;
+  readonly engine: string;
+  /** creating | available | … */
+  readonly status: string;
+  readonly availabilityZone?: string;
+  readonly promotionTier?: number;
+}
+
+export interface RestoreClusterRequest {
+  readonly cluster: string;
+  readonly snapshot: string;
+  readonly engine: string;
+  readonly engineVersion: string;
+  readonly subnetGroup?: string;
+  readonly parameterGroup?: string;
+  readonly securityGroupIds: readonly string[];
+  readonly port?: number;
+  readonly deletionProtection: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface CreateInstanceRequest {
+  readonly id: string;
+  readonly cluster: string;
+  readonly instanceClass: string;
+  readonly engine: string;
+  readonly availabilityZone?: string;
+  readonly promotionTier?: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 /** RDS for the environment's account; credential problems throw a UserError naming the profile and how to log in. */
 export interface Rds {
-  describeCluster(id: string): Promise<{ id: string; status: string; engine: string; arn: string } | undefined>;
+  describeCluster(id: string): Promise<DbClusterDetails | undefined>;
+  /** `ModifyDBCluster --new-db-cluster-identifier --apply-immediately`. */
+  renameCluster(id: string, newId: string): Promise<DbClusterDetails>;
+  /** A new cluster from the snapshot, without instances (Aurora's semantics). */
+  restoreCluster(request: RestoreClusterRequest): Promise<DbClusterDetails>;
+  createInstance(request: CreateInstanceRequest): Promise<DbInstanceInfo>;
+  describeInstance(id: string): Promise<DbInstanceInfo | undefined>;
   createClusterSnapshot(cluster: string, snapshotId: string, tags?: Readonly<Record<string, string>>): Promise<DbClusterSnapshot>;
   describeSnapshot(snapshotId: string): Promise<DbClusterSnapshot | undefined>;
   /** Snapshots of a cluster, newest first. */
@@ -221,6 +280,8 @@ export interface AwsIdentity {
 export interface Pqs {
   /** Counts active contracts of every template PQS knows (or of `templates` when given). */
   contractCounts(templates?: readonly string[]): Promise<Record<string, number>>;
+  /** Active contracts per package version, e.g. `{ '0.1.92': 420 }`. */
+  activeVersions(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 

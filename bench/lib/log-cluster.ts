@@ -57,6 +57,7 @@ function buildContext(): ClusterContext {
     events,
     pods,
     initialDamlVersion: '0.1.92',
+    ledgerRewinds: [],
     watches: new Set(),
   };
 }

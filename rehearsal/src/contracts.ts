@@ -20,6 +20,7 @@ export type Fault =
   | { kind: 'job-never-starts'; stage: UpgradeStage; cluster?: ClusterName }
   | { kind: 'snapshot-slow'; factor: number }
   | { kind: 'snapshot-fails'; message?: string }
+  | { kind: 'restore-fails' }
   | { kind: 'pr-without-approval' }
   | { kind: 'milestone-open-issues'; open: number }
   | { kind: 'tag-missing-from-ecr'; repository: string; tag: string }

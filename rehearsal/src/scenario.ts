@@ -34,6 +34,7 @@ const FAULT_KINDS = new Set<Fault['kind']>([
   'job-never-starts',
   'snapshot-slow',
   'snapshot-fails',
+  'restore-fails',
   'pr-without-approval',
   'milestone-open-issues',
   'tag-missing-from-ecr',

@@ -9,6 +9,7 @@ import { cloneWorkspace, createRemotes, readValuesTags, type Remotes } from './g
 import { PEOPLE } from './git/identities.js';
 import { startGitHubServer, type RunningGitHubServer } from './github/index.js';
 import { Resources, startKubeCluster, writeKubeconfig, type KubeCluster } from './kube/index.js';
+import { LedgerLink } from './pqs/rewind.js';
 import { followUpgrades, PQS_CONNECTION_SECRET, pqsUnavailable, startPqs, type PqsServer } from './pqs/index.js';
 import { loadScenario } from './scenario.js';
 import { prepareWorldDir, writeMarker } from './world-dir.js';
@@ -171,11 +172,13 @@ async function startParts(
 ): Promise<Parts> {
   const clock = createClock({ timeScale: scenario.timeScale, seed: scenario.seed });
   const ecr = createEcrRegistry(clock, scenario);
+  const ledger = new LedgerLink((account) => CLUSTER_NAMES.find((name) => ACCOUNTS[name] === account), log);
   const [aws, remotes, pqs] = await settleAll<[AwsServer, Remotes, PqsServer | undefined]>([
-    startAwsServer({ clock, scenario, credentials: secrets.aws, ecr, port: ports.aws ?? 0 }).then((s) => closers.add(s)),
+    startAwsServer({ clock, scenario, credentials: secrets.aws, ecr, port: ports.aws ?? 0, ledger }).then((s) => closers.add(s)),
     createRemotes(path.join(dir, 'remotes'), { clock, scenario }),
     startWorldPqs(scenario, dir, log).then((s) => s && closers.add(s)),
   ]);
+  if (pqs) ledger.urls = pqs.urls;
   const inputs: ClusterInputs = { clock, scenario, secrets, ports, remotes, pqs, log };
   const [staging, production, github] = await settleAll<[KubeCluster, KubeCluster, RunningGitHubServer, void, void]>([
     startCluster('staging', inputs).then((s) => closers.add(s)),
@@ -187,9 +190,12 @@ async function startParts(
     cloneWorkspace(remotes.workloads, path.join(dir, 'workspace', 'lendos-eks-workloads'), { scenario }),
   ]);
   const clusters = { staging, production };
+  ledger.onRestored = (cluster, snapshotAt) => clusters[cluster].ledgerRestored(snapshotAt, clock.now());
   const frontends = closers.add(await startFrontends({ clusters, port: ports.frontends ?? 0 }));
   return { clock, ecr, aws, remotes, clusters, github, frontends, pqs };
 }
+
+const CLUSTER_NAMES: readonly ClusterName[] = ['staging', 'production'];
 
 /** The EKS cluster names of the runbook's environments. */
 const EKS_NAMES: Readonly<Record<ClusterName, string>> = { staging: 'lendos-stg', production: 'bxci-prod' };

@@ -271,3 +271,14 @@ export function refNameProblem(name: string): string | null {
 export function isSafeRefName(name: string): boolean {
   return refNameProblem(name) === null;
 }
+
+/**
+ * `canton-0-1-54-failed-2025-4-0`: what the rollback renames the broken Canton cluster to, so that the snapshot can be
+ * restored under the original identifier. The cluster's part is shortened to keep within RDS's 63 characters.
+ */
+export function rollbackAsideName(cluster: string, version: VersionInput): string {
+  const v = versionOf(version);
+  const suffix = `-failed-${v.year}-${v.release}-${v.hotfix}`;
+  const head = cluster.slice(0, 63 - suffix.length).replace(/-+$/, '');
+  return `${head}${suffix}`;
+}

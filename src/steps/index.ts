@@ -20,12 +20,13 @@ export const phase1Executors: readonly StepExecutor<Phase1Ports>[] = [
 /** Phase 2 and 3 · the GitHub steps; they need `UpgradePorts` (GitHub, ECR, git). */
 export const githubExecutors: readonly StepExecutor<UpgradePorts>[] = [identifyBuiltTags, updateValuesTags];
 
-/** Every executor: Phase 1, the GitHub steps and the Section 3 procedure in both environments. */
+/** Every executor: Phase 1, the GitHub steps, the Section 3 procedure and the rollback in both environments. */
 export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts>[]> {
-  const [{ upgradeKubeExecutors }, { upgradeAwsExecutors }, { approvalAndGitflowExecutors }] = await Promise.all([
+  const [{ upgradeKubeExecutors }, { upgradeAwsExecutors }, { approvalAndGitflowExecutors }, { rollbackExecutors }] = await Promise.all([
     import('./upgrade/index.js'),
     import('./upgrade/aws.js'),
     import('./github/approvals-gitflow.js'),
+    import('./rollback/index.js'),
   ]);
   return [
     ...(phase1Executors as readonly StepExecutor<UpgradePorts>[]),
@@ -34,6 +35,7 @@ export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts
     ...upgradeAwsExecutors,
     ...upgradeKubeExecutors,
     ...approvalAndGitflowExecutors,
+    ...rollbackExecutors,
   ];
 }
 

@@ -45,7 +45,12 @@ const EXPECTED_IDS = `
   production.upgrade.argocd-sync production.upgrade.scale-up production.upgrade.validate
   production.smoke-test production.gitflow
   recovery.stage-failure recovery.services-wont-start recovery.data-validation recovery.fix-forward
-  recovery.rds-restore
+  staging.rollback.stop-services staging.rollback.choose-snapshot staging.rollback.rename-cluster
+  staging.rollback.restore-cluster staging.rollback.revert-values-tags staging.rollback.argocd-sync
+  staging.rollback.scale-up staging.rollback.validate
+  production.rollback.stop-services production.rollback.choose-snapshot production.rollback.rename-cluster
+  production.rollback.restore-cluster production.rollback.revert-values-tags production.rollback.argocd-sync
+  production.rollback.scale-up production.rollback.validate
   dev.request-sync dev.changelog dev.image-tags dev.sync-apps dev.verify dev.data-reseeding
 `
   .trim()
@@ -143,9 +148,13 @@ describe('runbook as data', () => {
       .filter((s) => s.phase === 'recovery' || s.phase === 'dev' || s.id.endsWith('.canton-restart'))
       .map((s) => s.id);
     assert.deepEqual(optional, expected);
-    assert.ok(
-      stepsOfPhase(runbook, 'recovery').every((s) => s.dependsOn.length === 0 && s.group === 'recovery'),
-    );
+    const recovery = stepsOfPhase(runbook, 'recovery');
+    assert.ok(recovery.filter((s) => s.group === 'recovery').every((s) => s.dependsOn.length === 0));
+    for (const environment of ['staging', 'production']) {
+      const rollback = recovery.filter((s) => s.group === `${environment}.rollback`);
+      assert.equal(rollback.length, 8);
+      assert.ok(rollback.every((s, i) => s.environment === environment && s.dependsOn.length === (i === 0 ? 0 : 1)));
+    }
     assert.ok(stepsOfPhase(runbook, 'dev').every((s) => s.group === 'dev' && s.environment === 'dev'));
   });
 
@@ -307,6 +316,8 @@ describe('runbook as data', () => {
         ['staging.upgrade', 'staging', '2.4'],
         ['production.upgrade', 'production', '3.2'],
         ['recovery', 'recovery', '3.4'],
+        ['staging.rollback', 'recovery', '3.4'],
+        ['production.rollback', 'recovery', '3.4'],
         ['dev', 'dev', '4'],
       ],
     );
@@ -333,7 +344,8 @@ describe('runbook as data', () => {
         children,
         procedureIds('staging').filter((id) => !id.includes('.stage.')),
       );
-      assert.equal(childrenOfGroup(runbook, 'recovery').length, 5);
+      assert.equal(childrenOfGroup(runbook, 'recovery').length, 4);
+      assert.equal(childrenOfGroup(runbook, 'production.rollback').length, 8);
       assert.deepEqual(stagesOf(runbook, 'staging.upgrade.scale-down'), []);
     });
 
@@ -347,7 +359,7 @@ describe('runbook as data', () => {
         phaseItems(runbook, 'recovery')
           .map((item) => item.kind)
           .join(),
-        'group',
+        'group,group,group',
       );
     });
   });

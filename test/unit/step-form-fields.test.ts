@@ -16,6 +16,15 @@ import { createUpgradeBranch } from '../../src/steps/upgrade-branch.js';
 import { productApproval } from '../../src/steps/github/approval.js';
 import { identifyBuiltTags } from '../../src/steps/github/built-tags.js';
 import { builtTagsContext } from './built-tags-fakes.js';
+import { chooseSnapshot } from '../../src/steps/rollback/choose-snapshot.js';
+
+/** Only what the rollback's snapshot form reads: the cluster's snapshots in RDS. */
+function snapshotContext(prompt: Prompt): StepContext<Phase1Ports> {
+  const snapshot = { id: 'canton-upgrade-2025-4-0-20251110-1432', arn: 'arn', cluster: 'canton-0-1-54', status: 'available', percentProgress: 100 };
+  const rds = { listSnapshots: async () => [snapshot] };
+  const context = phase1Context('staging.rollback.choose-snapshot', prompt) as unknown as Record<string, unknown>;
+  return { ...context, evidenceOf: () => ({}), log: { warn: () => undefined, info: () => undefined }, ports: { rds: async () => rds } } as unknown as StepContext<Phase1Ports>;
+}
 
 const VERSION = '2025.4.0';
 const DAML_YAML: Record<string, string> = {
@@ -77,6 +86,11 @@ const FORMS: {
     file: 'src/steps/github/built-tags-form.ts',
     executor: identifyBuiltTags as StepExecutor<Phase1Ports, unknown>,
     show: (prompt) => identifyBuiltTags.prepare?.(builtTagsContext(prompt)) ?? Promise.resolve(),
+  },
+  {
+    file: 'src/steps/rollback/choose-snapshot.ts',
+    executor: chooseSnapshot as unknown as StepExecutor<Phase1Ports, unknown>,
+    show: (prompt) => chooseSnapshot.prepare?.(snapshotContext(prompt) as never) ?? Promise.resolve(),
   },
 ];
 

@@ -30,7 +30,19 @@ class FakeRds implements Rds {
   describes = 0;
   constructor(public snapshots: DbClusterSnapshot[], private readonly polls = 1, private readonly flaky = false) {}
   async describeCluster() {
-    return { id: 'canton-0-1-54', status: 'available', engine: 'aurora-postgresql', arn: 'arn:cluster' };
+    return { id: 'canton-0-1-54', status: 'available', engine: 'aurora-postgresql', engineVersion: '15.4', arn: 'arn:cluster', securityGroupIds: [], deletionProtection: false, members: [] };
+  }
+  renameCluster(): never {
+    throw new Error('not used by these steps');
+  }
+  restoreCluster(): never {
+    throw new Error('not used by these steps');
+  }
+  createInstance(): never {
+    throw new Error('not used by these steps');
+  }
+  async describeInstance() {
+    return undefined;
   }
   async createClusterSnapshot(cluster: string, id: string) {
     this.created.push(id);

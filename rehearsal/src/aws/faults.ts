@@ -44,6 +44,11 @@ export class AwsFaults {
     return this.all('snapshot-slow').reduce((factor, fault) => factor * fault.factor, 1);
   }
 
+  /** Set when a restore from a snapshot leaves its instances in `incompatible-restore`. */
+  restoreFailure(): FaultOf<'restore-fails'> | undefined {
+    return this.all('restore-fails')[0];
+  }
+
   /** Set when new snapshots end in `failed`. */
   snapshotFailure(): FaultOf<'snapshot-fails'> | undefined {
     return this.all('snapshot-fails')[0];

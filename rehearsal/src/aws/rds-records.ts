@@ -26,6 +26,10 @@ export interface ClusterRecord {
   deletionProtection: boolean;
   /** A rename waiting for the maintenance window (ModifyDBCluster without ApplyImmediately). */
   pendingIdentifier?: string;
+  /** `renaming` until then, after an immediate rename. */
+  renamingUntil?: Date;
+  /** Set when the scenario makes this restore fail: its instances end in `incompatible-restore`. */
+  restoreFails?: boolean;
   tags: Tag[];
 }
 
@@ -60,14 +64,17 @@ export interface InstanceRecord {
   promotionTier: number;
   createdAt: Date;
   availableAt: Date;
+  /** Ends in `incompatible-restore` instead of `available` (a restore the scenario makes fail). */
+  incompatibleRestore?: boolean;
 }
 
-export type ClusterStatus = 'creating' | 'available';
+export type ClusterStatus = 'creating' | 'available' | 'renaming';
 export type SnapshotStatus = 'creating' | 'available' | 'failed';
-export type InstanceStatus = 'creating' | 'available';
+export type InstanceStatus = 'creating' | 'available' | 'incompatible-restore';
 
 export function clusterStatus(cluster: ClusterRecord, now: Date): ClusterStatus {
-  return now < cluster.availableAt ? 'creating' : 'available';
+  if (now < cluster.availableAt) return 'creating';
+  return cluster.renamingUntil !== undefined && now < cluster.renamingUntil ? 'renaming' : 'available';
 }
 
 export function snapshotStatus(snapshot: SnapshotRecord, now: Date): SnapshotStatus {
@@ -84,7 +91,8 @@ export function snapshotProgress(snapshot: SnapshotRecord, now: Date): number {
 }
 
 export function instanceStatus(instance: InstanceRecord, now: Date): InstanceStatus {
-  return now < instance.availableAt ? 'creating' : 'available';
+  if (now < instance.availableAt) return 'creating';
+  return instance.incompatibleRestore ? 'incompatible-restore' : 'available';
 }
 
 /** Cluster and snapshot identifiers: a letter first, then letters, digits and single hyphens, at most 63. */

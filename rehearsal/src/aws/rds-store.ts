@@ -34,6 +34,15 @@ export interface InstanceRequest {
   promotionTier?: number;
 }
 
+/**
+ * What the Canton ledger (PQS, in the world) hears of RDS: a snapshot marks the ledger's end at that moment, and a
+ * cluster restored from it takes the ledger back there.
+ */
+export interface LedgerHooks {
+  snapshotTaken(account: string, snapshotIdentifier: string): void;
+  restored(account: string, snapshotIdentifier: string, snapshotAt: Date): void;
+}
+
 const RESOURCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** `cluster-…`/`db-…` resource ids: stable per name so a scenario replays the same. */
@@ -76,6 +85,7 @@ export class RdsStore {
     private readonly clock: WorldClock,
     private readonly scenario: Scenario,
     private readonly faults: AwsFaults,
+    private readonly ledger?: LedgerHooks,
   ) {}
 
   now(): Date {
@@ -104,7 +114,8 @@ export class RdsStore {
   }
 
   private requireAvailable(cluster: ClusterRecord): void {
-    if (clusterStatus(cluster, this.clock.now()) !== 'available') {
+    const status = clusterStatus(cluster, this.clock.now());
+    if (status !== 'available') {
       throw new AwsError(
         'InvalidDBClusterStateFault',
         `DBCluster ${cluster.identifier} is not in available state.`,
@@ -136,6 +147,7 @@ export class RdsStore {
       tags,
     });
     this.snapshots.add(snapshot);
+    this.ledger?.snapshotTaken(snapshot.account, snapshot.identifier);
     return snapshot;
   }
 
@@ -196,8 +208,10 @@ export class RdsStore {
       allocatedStorage: snapshot.allocatedStorage,
       deletionProtection: request.deletionProtection ?? false,
       tags: request.tags,
+      ...(this.faults.restoreFailure() ? { restoreFails: true } : {}),
     };
     this.clusters.add(cluster);
+    if (!cluster.restoreFails) this.ledger?.restored(snapshot.account, snapshot.identifier, snapshot.createdAt);
     return cluster;
   }
 
@@ -215,6 +229,7 @@ export class RdsStore {
     for (const instance of this.members(cluster)) instance.clusterIdentifier = target;
     cluster.identifier = target;
     cluster.pendingIdentifier = undefined;
+    cluster.renamingUntil = this.after(this.scenario.durations.podReady);
     this.clusters.add(cluster);
     return cluster;
   }
@@ -253,6 +268,7 @@ export class RdsStore {
       promotionTier: request.promotionTier ?? 1,
       createdAt: this.clock.now(),
       availableAt: ready > cluster.availableAt ? ready : cluster.availableAt,
+      ...(cluster.restoreFails ? { incompatibleRestore: true } : {}),
     };
     this.instances.add(instance);
     return instance;

@@ -19,7 +19,7 @@ import { QueryParams } from './query-params.js';
 import { rdsScopeOf } from './rds-accounts.js';
 import { handleRds } from './rds-api.js';
 import { seedRds } from './rds-seed.js';
-import { RdsStore } from './rds-store.js';
+import { RdsStore, type LedgerHooks } from './rds-store.js';
 import { rdsView, type RdsView } from './rds-view.js';
 import { credentialScopeOf, verifySigV4, type SigV4Request } from './sigv4.js';
 import { handleSts, STS_VERSION } from './sts.js';
@@ -32,6 +32,8 @@ export interface AwsServerOptions {
   /** The registry from `createEcrRegistry`. */
   ecr: EcrRegistry;
   port?: number;
+  /** What the Canton ledger hears of snapshots and restores. */
+  ledger?: LedgerHooks;
 }
 
 /** One loopback server for ECR, RDS and STS: `url` is the endpoint of all three. */
@@ -172,7 +174,7 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
   if (!(options.ecr instanceof EcrStore))
     throw new TypeError('startAwsServer needs the registry made by createEcrRegistry');
   const faults = AwsFaults.of(options.scenario);
-  const rds = new RdsStore(options.clock, options.scenario, faults);
+  const rds = new RdsStore(options.clock, options.scenario, faults, options.ledger);
   seedRds(rds);
   const world: World = {
     identities: worldIdentities(options.credentials),

@@ -59,6 +59,8 @@ export interface ClusterContext {
   pods: PodRuntime;
   /** The DAML version the seeded ledger runs before any upload-dars Job. */
   initialDamlVersion: string;
+  /** The Canton database restored from snapshots: what the ledger did between a snapshot and its restore is undone. */
+  ledgerRewinds: { snapshotAt: Date; restoredAt: Date }[];
   /** Closers of the open watch streams. */
   watches: Set<() => void>;
   /** The world's work for a succeeded stage, awaited before its Job completes. */

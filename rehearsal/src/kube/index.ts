@@ -66,6 +66,8 @@ export interface KubeCluster extends RunningServer {
   stats(): KubeClusterStats;
   /** Current output lines of a pod's container (first container if none named). */
   logs(namespace: string, pod: string, container?: string): string[];
+  /** The Canton database was restored from a snapshot taken at `snapshotAt`: DARs uploaded since are gone. */
+  ledgerRestored(snapshotAt: Date, restoredAt: Date): void;
 }
 
 function buildContext(options: KubeClusterOptions): ClusterContext {
@@ -77,7 +79,7 @@ function buildContext(options: KubeClusterOptions): ClusterContext {
   const pods = new PodRuntime({ store, clock: options.clock, names, logs, lifecycle, events, durations: options.scenario.durations });
   return {
     name: options.name, clock: options.clock, scenario: options.scenario, valuesTags: options.valuesTags,
-    store, names, logs, lifecycle, events, pods, initialDamlVersion: options.initialDamlVersion ?? '0.1.92', watches: new Set(),
+    store, names, logs, lifecycle, events, pods, initialDamlVersion: options.initialDamlVersion ?? '0.1.92', watches: new Set(), ledgerRewinds: [],
     onStageSucceeded: options.onStageSucceeded,
   };
 }
@@ -122,6 +124,9 @@ export async function startKubeCluster(options: KubeClusterOptions): Promise<Kub
       const object = context.store.get(Resources.pods, namespace, pod);
       const first = (object?.['spec'] as { containers?: { name: string }[] } | undefined)?.containers?.[0]?.name;
       return (context.logs.lines(namespace, pod, container ?? first ?? '', false) ?? []).map((l) => l.text);
+    },
+    ledgerRestored: (snapshotAt, restoredAt) => {
+      context.ledgerRewinds.push({ snapshotAt, restoredAt });
     },
     close: async () => {
       context.lifecycle.stop();

@@ -1,19 +1,32 @@
 /** The Rds port on @aws-sdk/client-rds: the Canton Aurora cluster and its snapshots, per environment's account. */
 import {
   CreateDBClusterSnapshotCommand,
+  CreateDBInstanceCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBClusterCommand,
   RDSClient,
+  RestoreDBClusterFromSnapshotCommand,
   paginateDescribeDBClusterSnapshots,
+  type DBCluster,
   type DBClusterSnapshot,
+  type DBInstance,
 } from '@aws-sdk/client-rds';
 import { UserError, messageOf } from '../../core/errors.js';
-import type { DbClusterSnapshot, Rds } from '../../ports.js';
+import type {
+  CreateInstanceRequest,
+  DbClusterDetails,
+  DbClusterSnapshot,
+  DbInstanceInfo,
+  Rds,
+  RestoreClusterRequest,
+} from '../../ports.js';
 import { credentialFailure, credentialsOf, type AwsClientOptions } from './credentials.js';
 
 export type RdsOptions = AwsClientOptions;
 
-const NOT_FOUND = new Set(['DBClusterNotFoundFault', 'DBClusterSnapshotNotFoundFault']);
+const NOT_FOUND = new Set(['DBClusterNotFoundFault', 'DBClusterSnapshotNotFoundFault', 'DBInstanceNotFound', 'DBInstanceNotFoundFault']);
 
 function isNotFound(error: unknown): boolean {
   return error instanceof Error && NOT_FOUND.has(error.name);
@@ -33,6 +46,12 @@ export function rdsFailure(error: unknown, options: RdsOptions, what: string): E
   if (name === 'DBClusterSnapshotAlreadyExistsFault') {
     return new UserError(`RDS already has a snapshot with that name (${message}).`, 'snapshot-exists');
   }
+  if (name === 'DBClusterAlreadyExistsFault' || name === 'DBInstanceAlreadyExists' || name === 'DBInstanceAlreadyExistsFault') {
+    return new UserError(`RDS cannot ${what}: that identifier is taken (${message}).`, 'rds-exists');
+  }
+  if (name === 'InvalidDBClusterSnapshotStateFault' || name === 'DBClusterSnapshotNotFoundFault') {
+    return new UserError(`RDS cannot ${what}: ${message}`, 'snapshot-unusable');
+  }
   if (name === 'InvalidDBClusterStateFault') {
     return new UserError(`RDS cannot ${what} now: ${message} Wait until the cluster is available and run the step again.`, 'rds-cluster-state');
   }
@@ -50,23 +69,111 @@ export function snapshotOf(snapshot: DBClusterSnapshot): DbClusterSnapshot {
   };
 }
 
+export function clusterOf(cluster: DBCluster, fallbackId = ''): DbClusterDetails {
+  const members = [...(cluster.DBClusterMembers ?? [])]
+    .map((m) => ({ id: m.DBInstanceIdentifier ?? '', writer: m.IsClusterWriter === true }))
+    .sort((a, b) => Number(b.writer) - Number(a.writer));
+  return {
+    id: cluster.DBClusterIdentifier ?? fallbackId,
+    arn: cluster.DBClusterArn ?? '',
+    status: cluster.Status ?? 'unknown',
+    engine: cluster.Engine ?? '',
+    engineVersion: cluster.EngineVersion ?? '',
+    ...(cluster.DBSubnetGroup ? { subnetGroup: cluster.DBSubnetGroup } : {}),
+    ...(cluster.DBClusterParameterGroup ? { parameterGroup: cluster.DBClusterParameterGroup } : {}),
+    securityGroupIds: (cluster.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
+    ...(cluster.Port ? { port: cluster.Port } : {}),
+    deletionProtection: cluster.DeletionProtection === true,
+    ...(cluster.PendingModifiedValues?.DBClusterIdentifier ? { pendingId: cluster.PendingModifiedValues.DBClusterIdentifier } : {}),
+    members,
+  };
+}
+
+export function instanceOf(instance: DBInstance): DbInstanceInfo {
+  return {
+    id: instance.DBInstanceIdentifier ?? '',
+    cluster: instance.DBClusterIdentifier ?? '',
+    instanceClass: instance.DBInstanceClass ?? '',
+    engine: instance.Engine ?? '',
+    status: instance.DBInstanceStatus ?? 'unknown',
+    ...(instance.AvailabilityZone ? { availabilityZone: instance.AvailabilityZone } : {}),
+    ...(instance.PromotionTier !== undefined ? { promotionTier: instance.PromotionTier } : {}),
+  };
+}
+
+const tagsOf = (tags: Readonly<Record<string, string>>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
 const newestFirst = (a: DbClusterSnapshot, b: DbClusterSnapshot) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '');
 
 export class SdkRds implements Rds {
   constructor(private readonly options: RdsOptions) {}
 
-  describeCluster(id: string): Promise<{ id: string; status: string; engine: string; arn: string } | undefined> {
+  describeCluster(id: string): Promise<DbClusterDetails | undefined> {
     return this.withClient(`describe cluster ${id}`, async (client) => {
       try {
         const answer = await client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
         const cluster = answer.DBClusters?.[0];
-        if (!cluster) return undefined;
-        return {
-          id: cluster.DBClusterIdentifier ?? id,
-          status: cluster.Status ?? 'unknown',
-          engine: cluster.Engine ?? '',
-          arn: cluster.DBClusterArn ?? '',
-        };
+        return cluster ? clusterOf(cluster, id) : undefined;
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  renameCluster(id: string, newId: string): Promise<DbClusterDetails> {
+    return this.withClient(`rename cluster ${id} to ${newId}`, async (client) => {
+      const answer = await client.send(new ModifyDBClusterCommand({ DBClusterIdentifier: id, NewDBClusterIdentifier: newId, ApplyImmediately: true }));
+      if (!answer.DBCluster) throw new Error('RDS answered without the renamed cluster');
+      return clusterOf(answer.DBCluster, newId);
+    });
+  }
+
+  restoreCluster(request: RestoreClusterRequest): Promise<DbClusterDetails> {
+    return this.withClient(`restore ${request.snapshot} as cluster ${request.cluster}`, async (client) => {
+      const answer = await client.send(
+        new RestoreDBClusterFromSnapshotCommand({
+          DBClusterIdentifier: request.cluster,
+          SnapshotIdentifier: request.snapshot,
+          Engine: request.engine,
+          EngineVersion: request.engineVersion,
+          DBSubnetGroupName: request.subnetGroup,
+          DBClusterParameterGroupName: request.parameterGroup,
+          VpcSecurityGroupIds: [...request.securityGroupIds],
+          Port: request.port,
+          DeletionProtection: request.deletionProtection,
+          Tags: tagsOf(request.tags),
+        }),
+      );
+      if (!answer.DBCluster) throw new Error('RDS answered without the restored cluster');
+      return clusterOf(answer.DBCluster, request.cluster);
+    });
+  }
+
+  createInstance(request: CreateInstanceRequest): Promise<DbInstanceInfo> {
+    return this.withClient(`create instance ${request.id} in ${request.cluster}`, async (client) => {
+      const answer = await client.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: request.id,
+          DBClusterIdentifier: request.cluster,
+          DBInstanceClass: request.instanceClass,
+          Engine: request.engine,
+          AvailabilityZone: request.availabilityZone,
+          PromotionTier: request.promotionTier,
+          Tags: tagsOf(request.tags),
+        }),
+      );
+      if (!answer.DBInstance) throw new Error('RDS answered without the new instance');
+      return instanceOf(answer.DBInstance);
+    });
+  }
+
+  describeInstance(id: string): Promise<DbInstanceInfo | undefined> {
+    return this.withClient(`describe instance ${id}`, async (client) => {
+      try {
+        const answer = await client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+        const found = answer.DBInstances?.[0];
+        return found ? instanceOf(found) : undefined;
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

@@ -71,6 +71,16 @@ export class PgPqs implements Pqs {
     }
   }
 
+  async activeVersions(): Promise<Record<string, number>> {
+    try {
+      const client = await this.connect();
+      const { rows } = await client.query<{ version: string; n: string }>('select package_version as version, count(*) as n from active() group by 1 order by 1');
+      return Object.fromEntries(rows.map((row) => [row.version, Number(row.n)]));
+    } catch (error) {
+      throw error instanceof UserError ? error : pqsFailure(error, this.options);
+    }
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;

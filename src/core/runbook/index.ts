@@ -7,6 +7,7 @@ import { GROUPS, PHASES } from './phases.js';
 import { preparationSteps } from './preparation.js';
 import { productionSteps } from './production.js';
 import { recoverySteps } from './recovery.js';
+import { rollbackSteps } from './rollback.js';
 import { stagingSteps } from './staging.js';
 import type { GroupDef, PhaseId, Runbook, StepDef } from './types.js';
 
@@ -24,6 +25,7 @@ export function buildRunbook(version: CalVer | string, config: LendosConfig): Ru
     ...stagingSteps(context),
     ...productionSteps(context),
     ...recoverySteps(context),
+    ...rollbackSteps(context),
     ...devSteps(context),
   ];
   return { version: context.version.format(), phases: PHASES, groups: GROUPS, steps };

@@ -13,5 +13,7 @@ export const GROUPS: readonly GroupDef[] = [
   { id: 'staging.upgrade', phase: 'staging', title: 'DAML upgrade in staging', section: '2.4' },
   { id: 'production.upgrade', phase: 'production', title: 'DAML upgrade in production', section: '3.2' },
   { id: 'recovery', phase: 'recovery', title: 'Troubleshooting and recovery', section: '3.4' },
+  { id: 'staging.rollback', phase: 'recovery', title: 'Roll back staging by RDS restore', section: '3.4' },
+  { id: 'production.rollback', phase: 'recovery', title: 'Roll back production by RDS restore', section: '3.4' },
   { id: 'dev', phase: 'dev', title: 'Dev deployment', section: '4' },
 ];

@@ -1,17 +1,11 @@
 /** Section 3.4, troubleshooting and recovery: guides for whichever environment is in trouble. */
-import { releaseBranch, snapshotNamePattern } from '../names.js';
+import { releaseBranch } from '../names.js';
 import {
-  argoSyncCommands,
   backendLogCommands,
   cantonLogsCommand,
   chartDirectoryCommand,
-  deleteCantonPodsCommand,
   forEnvironment,
-  rdsFlags,
   runUpgradeCommand,
-  scaleDownCommands,
-  scaleUpCommands,
-  shellWord,
   stageLogsCommand,
 } from './commands.js';
 import { UPGRADE_ENVIRONMENTS, upgradeContext, type RunbookContext, type UpgradeContext } from './context.js';
@@ -27,7 +21,6 @@ export function recoverySteps(context: RunbookContext): StepDef[] {
     servicesWontStart(perEnvironment),
     dataValidation(),
     fixForward(context),
-    rdsRestore(context, perEnvironment),
   ];
 }
 
@@ -113,41 +106,4 @@ function fixForward(context: RunbookContext): StepDef {
     commands: ['git checkout main', 'git pull origin main', `git checkout -b ${releaseBranch(hotfix)}`],
     success: `The fix is released as ${hotfix.format()} and verified.`,
   });
-}
-
-function rdsRestore(context: RunbookContext, perEnvironment: PerEnvironment): StepDef {
-  const snapshot = snapshotNamePattern(context.version);
-  return recoveryStep({
-    id: 'recovery.rds-restore',
-    title: 'Restore the RDS snapshot',
-    anchor: 'Catastrophic Failure: RDS Restore',
-    guidance: paragraph(
-      "Only when the upgrade cannot be recovered: stop all services and the Canton participant, restore the Canton cluster from the snapshot taken in 3.1.3, revert the values-tags PR (GitHub's Revert button) and sync Argo CD to the previous tags, then scale up and verify the previous version.",
-      "RDS cannot restore onto an existing cluster: rename the broken cluster away, restore under the original identifier with the old cluster's engine, subnet group and security groups, and add a DB instance, because a restored Aurora cluster has none.",
-      'The restore takes 15–30 minutes.',
-      'This works because the service images stay compatible; it is the contracts that the restore puts back.',
-    ),
-    commands: perEnvironment((each) => [
-      ...scaleDownCommands(each.env),
-      deleteCantonPodsCommand(each.env, each.env.canton.participant),
-      ...restoreCommands(each, snapshot),
-      ...argoSyncCommands(each.env),
-      ...scaleUpCommands(each.env),
-    ]),
-    success:
-      'The Canton cluster is restored from the snapshot and the services run healthy on the previous version.',
-  });
-}
-
-function restoreCommands(context: UpgradeContext, snapshot: string): string[] {
-  const cluster = shellWord(context.cantonCluster);
-  const aside = shellWord(`${context.cantonCluster}-failed-upgrade`);
-  const flags = rdsFlags(context.env);
-  return [
-    `aws rds describe-db-clusters --db-cluster-identifier ${cluster} ${flags} --query 'DBClusters[0].[Engine,EngineVersion,DBSubnetGroup,VpcSecurityGroups[].VpcSecurityGroupId,DBClusterMembers[].DBInstanceIdentifier]'`,
-    `aws rds modify-db-cluster --db-cluster-identifier ${cluster} --new-db-cluster-identifier ${aside} --apply-immediately ${flags}`,
-    `aws rds restore-db-cluster-from-snapshot --db-cluster-identifier ${cluster} --snapshot-identifier ${snapshot} --engine <engine> --db-subnet-group-name <subnet-group> --vpc-security-group-ids <security-group-ids> ${flags}`,
-    `aws rds create-db-instance --db-instance-identifier <instance-id> --db-cluster-identifier ${cluster} --db-instance-class <instance-class> --engine <engine> ${flags}`,
-    `aws rds wait db-instance-available --db-instance-identifier <instance-id> ${flags}`,
-  ];
 }

@@ -13,6 +13,10 @@ import { timeoutError, watchUntil, type WatchStarter } from './waits.js';
 
 export interface ArgoSyncOptions {
   readonly timeoutSeconds?: number;
+  /** Default `<env>.upgrade.argocd-sync`; the rollback syncs under its own step. */
+  readonly stepId?: string;
+  /** Who the sync is initiated by, so a rerun recognises its own operation. Default: the release. */
+  readonly initiator?: (version: string) => string;
 }
 
 function applications(target: Target): WatchStarter<ArgoApplicationInfo> {
@@ -79,13 +83,14 @@ async function waitSynced(ctx: UpgradeStepContext, target: Target, initiator: st
 
 export function syncArgo(environment: UpgradeEnvironment, options: ArgoSyncOptions = {}): StepExecutor<UpgradePorts, Target> {
   const timeoutSeconds = options.timeoutSeconds ?? 600;
+  const initiatorOf = options.initiator ?? syncInitiator;
   return {
-    stepId: `${environment}.upgrade.argocd-sync`,
+    stepId: options.stepId ?? `${environment}.upgrade.argocd-sync`,
 
     /** Done when this release's sync finished on every Application and each is Synced and Healthy. */
     async observe(ctx) {
       const cluster = await clusterOf(ctx);
-      const initiator = syncInitiator(ctx.version.format());
+      const initiator = initiatorOf(ctx.version.format());
       const apps = await Promise.all(cluster.env.argoApplications.map((n) => cluster.kube.getApplication(cluster.context, cluster.env.argoNamespace, n)));
       if (apps.some((a) => !a || syncState(a, initiator) !== 'synced')) return { done: false };
       const names = cluster.env.argoApplications;
@@ -98,7 +103,7 @@ export function syncArgo(environment: UpgradeEnvironment, options: ArgoSyncOptio
     },
 
     async run(ctx, target) {
-      const initiator = syncInitiator(ctx.version.format());
+      const initiator = initiatorOf(ctx.version.format());
       return withLock(ctx, target, async () => {
         await ctx.record({ ...targetEvidence(target), initiatedBy: initiator });
         await startSyncs(ctx, target, initiator, timeoutSeconds);

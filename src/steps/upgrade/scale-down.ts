@@ -17,7 +17,7 @@ import { describePods, podGroups, timeoutError, watchUntil } from './waits.js';
 export const REPLICAS_BEFORE_KEY = 'replicasBefore';
 const PODS_GONE_TIMEOUT_SECONDS = 600;
 
-async function scales(cluster: Cluster): Promise<Map<ServiceConfig, DeploymentScale>> {
+export async function scales(cluster: Cluster): Promise<Map<ServiceConfig, DeploymentScale>> {
   const entries = await Promise.all(
     cluster.env.services.map(async (s) => [s, await cluster.kube.getScale(cluster.context, s.namespace, s.deployment)] as const),
   );
@@ -28,7 +28,7 @@ async function scales(cluster: Cluster): Promise<Map<ServiceConfig, DeploymentSc
  * Replicas before any scale-down, recorded once: a later or second run (whose deployments may already be at 0)
  * keeps what the first run recorded, so scale-up restores the real counts.
  */
-async function recordReplicas(ctx: UpgradeStepContext, current: Map<ServiceConfig, DeploymentScale>): Promise<Record<string, number>> {
+export async function recordReplicas(ctx: UpgradeStepContext, current: Map<ServiceConfig, DeploymentScale>): Promise<Record<string, number>> {
   const seen = Object.fromEntries([...current].map(([service, scale]) => [service.name, scale.replicas]));
   const kept = (await ctx.recordFirst({ [REPLICAS_BEFORE_KEY]: seen }))[REPLICAS_BEFORE_KEY];
   const recorded = typeof kept === 'object' && kept !== null && !Array.isArray(kept) ? kept : {};
@@ -43,12 +43,12 @@ async function recordReplicas(ctx: UpgradeStepContext, current: Map<ServiceConfi
   return before;
 }
 
-async function suspendArgo(ctx: UpgradeStepContext, target: Target): Promise<string[]> {
+export async function suspendArgo(ctx: UpgradeStepContext, target: Target): Promise<string[]> {
   const apps = await target.kube.listApplications(target.context, target.env.argoNamespace);
   return suspendAutomation(ctx, target, owningApplications(apps, target.env.services));
 }
 
-async function waitPodsGone(ctx: UpgradeStepContext, target: Target, current: Map<ServiceConfig, DeploymentScale>, signal: AbortSignal): Promise<void> {
+export async function waitPodsGone(ctx: UpgradeStepContext, target: Target, current: Map<ServiceConfig, DeploymentScale>, signal: AbortSignal): Promise<void> {
   const groups = [...current].map(([s, scale]) => ({ key: s.deployment, namespace: s.namespace, selector: scale.selector }));
   const line = new ProgressLine(ctx);
   await watchUntil(podGroups(target.kube, target.context, groups), (entries) => (entries.every(([, pods]) => pods.length === 0) ? true : undefined), {
@@ -64,7 +64,7 @@ async function waitPodsGone(ctx: UpgradeStepContext, target: Target, current: Ma
 }
 
 /** After the pods are gone, each deployment must still be at 0: something scaling it back up must be named. */
-async function checkStillDown(target: Target): Promise<void> {
+export async function checkStillDown(target: Target): Promise<void> {
   const now = await scales(target);
   const upAgain = [...now].filter(([, scale]) => scale.replicas > 0).map(([s, scale]) => `${s.deployment} (${scale.replicas})`);
   if (upAgain.length > 0) {

@@ -21,18 +21,33 @@ function scaleDownStep(environment: UpgradeEnvironment): string {
   return `${environment}.upgrade.scale-down`;
 }
 
+export interface ScaleUpOptions {
+  /** Default `<env>.upgrade.scale-up`. */
+  readonly stepId?: string;
+  /** Steps whose recorded replicas count, the first with a count above 0 winning. Default: the upgrade's scale-down. */
+  readonly replicaSteps?: (environment: UpgradeEnvironment) => string[];
+}
+
+function recordedReplicas(ctx: UpgradeStepContext, stepId: string, service: string): number | undefined {
+  const before = ctx.evidenceOf(stepId)[REPLICAS_BEFORE_KEY];
+  const value = typeof before === 'object' && before !== null && !Array.isArray(before) ? before[service] : undefined;
+  return typeof value === 'number' && value > 0 ? value : undefined;
+}
+
 /** Each service with its target replicas, in start-up order. */
-export function scaleUpPlan(ctx: UpgradeStepContext, cluster: Cluster): { service: ServiceConfig; replicas: number; recorded: boolean }[] {
-  const before = ctx.evidenceOf(scaleDownStep(cluster.environment))[REPLICAS_BEFORE_KEY];
-  const recorded = typeof before === 'object' && before !== null && !Array.isArray(before) ? before : {};
+export function scaleUpPlan(ctx: UpgradeStepContext, cluster: Cluster, steps = [scaleDownStep(cluster.environment)]): { service: ServiceConfig; replicas: number; recorded: boolean }[] {
   const rank = (s: ServiceConfig) => (ORDER.indexOf(s.name) < 0 ? ORDER.length : ORDER.indexOf(s.name));
   return [...cluster.env.services]
     .sort((a, b) => rank(a) - rank(b))
     .map((service) => {
-      const value = recorded[service.name];
-      const known = typeof value === 'number' && value > 0;
-      return { service, replicas: known ? value : service.replicas, recorded: known };
+      const known = steps.map((step) => recordedReplicas(ctx, step, service.name)).find((n) => n !== undefined);
+      return { service, replicas: known ?? service.replicas, recorded: known !== undefined };
     });
+}
+
+/** What the scale-downs suspended, merged (the earlier step's setting wins). */
+function suspendedBy(ctx: UpgradeStepContext, steps: readonly string[]) {
+  return Object.assign({}, ...[...steps].reverse().map((step) => suspendedAutomation(ctx.evidenceOf(step)))) as ReturnType<typeof suspendedAutomation>;
 }
 
 async function waitReady(ctx: UpgradeStepContext, target: Target, service: ServiceConfig, replicas: number, selector: string): Promise<void> {
@@ -53,19 +68,19 @@ async function waitReady(ctx: UpgradeStepContext, target: Target, service: Servi
   ).finally(() => line.settled());
 }
 
-export function scaleUp(environment: UpgradeEnvironment): StepExecutor<UpgradePorts, Target> {
+export function scaleUp(environment: UpgradeEnvironment, options: ScaleUpOptions = {}): StepExecutor<UpgradePorts, Target> {
+  const steps = options.replicaSteps?.(environment) ?? [scaleDownStep(environment)];
   return {
-    stepId: `${environment}.upgrade.scale-up`,
+    stepId: options.stepId ?? `${environment}.upgrade.scale-up`,
 
     async observe(ctx) {
       const cluster = await clusterOf(ctx);
-      for (const { service, replicas } of scaleUpPlan(ctx, cluster)) {
+      for (const { service, replicas } of scaleUpPlan(ctx, cluster, steps)) {
         const scale = await cluster.kube.getScale(cluster.context, service.namespace, service.deployment);
         const pods = livePods(await cluster.kube.listPods(cluster.context, service.namespace, scale.selector));
         if (scale.replicas !== replicas || pods.length !== replicas || !pods.every((p) => p.ready)) return { done: false };
       }
-      const saved = suspendedAutomation(ctx.evidenceOf(scaleDownStep(environment)));
-      if ((await automationPending(cluster, saved)).length > 0) return { done: false };
+      if ((await automationPending(cluster, suspendedBy(ctx, steps))).length > 0) return { done: false };
       return { done: true, summary: 'Every service is at its pre-upgrade replicas with all pods Ready', evidence: {} };
     },
 
@@ -79,7 +94,7 @@ export function scaleUp(environment: UpgradeEnvironment): StepExecutor<UpgradePo
         await ctx.record(targetEvidence(target));
         const scaled: Record<string, number> = {};
         const byArgo: string[] = [];
-        for (const { service, replicas, recorded } of scaleUpPlan(ctx, target)) {
+        for (const { service, replicas, recorded } of scaleUpPlan(ctx, target, steps)) {
           const scale = await target.kube.getScale(target.context, service.namespace, service.deployment);
           if (scale.replicas === replicas) {
             byArgo.push(service.deployment);
@@ -91,7 +106,7 @@ export function scaleUp(environment: UpgradeEnvironment): StepExecutor<UpgradePo
           await waitReady(ctx, target, service, replicas, scale.selector);
           scaled[service.deployment] = replicas;
         }
-        const restored = await restoreAutomation(ctx, target, suspendedAutomation(ctx.evidenceOf(scaleDownStep(environment))));
+        const restored = await restoreAutomation(ctx, target, suspendedBy(ctx, steps));
         const extra = [byArgo.length > 0 ? `already scaled by Argo CD: ${byArgo.join(', ')}` : '', restored.length > 0 ? `automated sync restored on ${restored.join(', ')}` : '']
           .filter(Boolean)
           .join('; ');

@@ -9,7 +9,14 @@ import type { UpgradePorts } from '../../ports.js';
 import { holdLock } from './lock.js';
 import { upgradeVersions } from './stages.js';
 import { assertTarget, clusterOf, serviceNamespaces, targetEvidence, type Target } from './target.js';
-import { backendRows, podRows, pqsRows, tableLines, urlRows, type ValidationRow } from './validation-checks.js';
+import { backendRows, podRows, pqsRows, pqsVersionRows, tableLines, urlRows, type ValidationRow } from './validation-checks.js';
+
+export interface ValidateOptions {
+  /** Default `<env>.upgrade.validate`. */
+  readonly stepId?: string;
+  /** The rollback validates the version before the upgrade: the backends' DARs of `from`, and no contract left at `to`. */
+  readonly rolledBack?: boolean;
+}
 
 function summaryOf(rows: readonly ValidationRow[]): string {
   const count = (status: ValidationRow['status']) => rows.filter((r) => r.status === status).length;
@@ -18,9 +25,10 @@ function summaryOf(rows: readonly ValidationRow[]): string {
   return `${count('ok')} check(s) passed, ${count('failed')} failed${skipped}`;
 }
 
-export function validate(environment: UpgradeEnvironment): StepExecutor<UpgradePorts, Target> {
+export function validate(environment: UpgradeEnvironment, options: ValidateOptions = {}): StepExecutor<UpgradePorts, Target> {
+  const rolledBack = options.rolledBack === true;
   return {
-    stepId: `${environment}.upgrade.validate`,
+    stepId: options.stepId ?? `${environment}.upgrade.validate`,
 
     /** A validation is a fresh look each time: never adopted. */
     async observe() {
@@ -37,13 +45,14 @@ export function validate(environment: UpgradeEnvironment): StepExecutor<UpgradeP
       const lock = await holdLock(ctx, target);
       try {
         await ctx.record(targetEvidence(target));
-        const { to } = upgradeVersions(ctx);
+        const { from, to } = upgradeVersions(ctx);
         await ctx.progress('Checking pods, backend logs, frontends and PQS counts');
-        const [pods, backends, urls, pqs] = await Promise.all([podRows(target), backendRows(ctx, target, to), urlRows(ctx, target), pqsRows(ctx, target)]).catch((error: unknown) => {
+        const versions = rolledBack ? pqsVersionRows(ctx, target, from, to) : Promise.resolve([]);
+        const [pods, backends, urls, pqs, pqsVersions] = await Promise.all([podRows(target), backendRows(ctx, target, rolledBack ? from : to), urlRows(ctx, target), pqsRows(ctx, target), versions]).catch((error: unknown) => {
           if (ctx.signal.aborted) throw new Cancelled('Validation stopped before its checks finished; the upgrade lock stays held. Run this step again to validate.');
           throw error;
         });
-        const rows = [...pods, ...backends, ...urls, ...pqs.rows];
+        const rows = [...pods, ...backends, ...urls, ...pqs.rows, ...pqsVersions];
         for (const line of tableLines(rows)) ctx.log.info(line);
         const summary = summaryOf(rows);
         const evidence = { validation: { rows: rows.map((r) => ({ ...r })) }, ...pqs.evidence };
@@ -51,7 +60,8 @@ export function validate(environment: UpgradeEnvironment): StepExecutor<UpgradeP
         const failed = rows.filter((r) => r.status === 'failed');
         if (failed.length > 0) {
           const list = failed.map((r) => `${r.check} ${r.target}: ${r.detail}`).join('; ');
-          throw new UserError(`Validation failed (${summary}): ${list}. The upgrade lock stays held; fix this (or go to Recovery) before Product smoke-tests, then run this step again.`, 'validation-failed');
+          const next = rolledBack ? 'fix this, then run this step again' : 'fix this (or go to Recovery) before Product smoke-tests, then run this step again';
+          throw new UserError(`Validation failed (${summary}): ${list}. The upgrade lock stays held; ${next}.`, 'validation-failed');
         }
         await lock.release();
         return { summary: `${summary}; upgrade lock released`, evidence };

@@ -61,14 +61,14 @@ interface Expected {
   readonly means: string;
 }
 
-async function backendRow(ctx: UpgradeStepContext, target: Target, backend: { namespace: string; deployment: string }, patterns: readonly Expected[]): Promise<ValidationRow> {
+async function backendRow(ctx: UpgradeStepContext, target: Target, backend: { namespace: string; deployment: string }, patterns: readonly Expected[], version: string): Promise<ValidationRow> {
   const name = `${backend.namespace}/${backend.deployment}`;
   const deadline = ctx.clock.now().getTime() + BACKEND_WAIT_MS;
   for (;;) {
     ctx.signal.throwIfAborted();
     const pods = await target.kube.tailDeploymentLogs(target.context, backend.namespace, backend.deployment, BACKEND_LOG_LINES);
     const missing = pods.flatMap((pod) => patterns.filter((p) => !pod.lines.some((line) => p.pattern.test(line))).map((p) => `${pod.pod} shows no ${p.means}`));
-    if (pods.length > 0 && missing.length === 0) return row('backend log', name, 'ok', `${pods.length} pod(s) show the ledger connection and the new DARs`);
+    if (pods.length > 0 && missing.length === 0) return row('backend log', name, 'ok', `${pods.length} pod(s) show the ledger connection and the DARs of ${version}`);
     // A backend that just started may not have logged its DARs yet.
     if (ctx.clock.now().getTime() >= deadline) {
       if (pods.length === 0) return row('backend log', name, 'failed', 'no running pod');
@@ -87,7 +87,7 @@ export async function backendRows(ctx: UpgradeStepContext, target: Target, to: s
     { pattern: pattern(darPattern.split('{to}').join(escapeRegExp(to)), 'darPattern'), means: `DARs of version ${to} in its log` },
   ];
   if (backends.length === 0) return [row('backend log', '(none configured)', 'not checked', 'lendos.validation.backends lists no backend')];
-  return Promise.all(backends.map((backend) => backendRow(ctx, target, backend, patterns)));
+  return Promise.all(backends.map((backend) => backendRow(ctx, target, backend, patterns, to)));
 }
 
 export async function urlRows(ctx: UpgradeStepContext, target: Target): Promise<ValidationRow[]> {
@@ -132,4 +132,25 @@ export function tableLines(rows: readonly ValidationRow[]): string[] {
   const line = (r: { check: string; target: string; status: string; detail: string }) =>
     `${r.check.padEnd(width('check'))}  ${r.target.padEnd(width('target'))}  ${r.status.padEnd(width('status'))}  ${r.detail}`;
   return [line({ check: 'check', target: 'target', status: 'status', detail: 'detail' }), ...rows.map(line)];
+}
+
+/** After a rollback: no active contract is left at the upgrade's version (the restore took them back). */
+export async function pqsVersionRows(ctx: UpgradeStepContext, target: Target, from: string, to: string): Promise<ValidationRow[]> {
+  let versions: Record<string, number>;
+  try {
+    const pqs = await ctx.ports.pqs(target.environment);
+    try {
+      versions = await pqs.activeVersions();
+    } finally {
+      await pqs.close();
+    }
+  } catch (error) {
+    const notConfigured = error instanceof UserError && error.reason === 'not-configured';
+    const message = error instanceof Error ? error.message : String(error);
+    return [row('PQS versions', 'PQS', notConfigured ? 'not checked' : 'failed', notConfigured ? `PQS not configured: ${message}` : `could not count: ${message}`)];
+  }
+  const line = Object.entries(versions).map(([v, n]) => `${n} at ${v}`).join(', ') || 'no active contracts';
+  const upgraded = versions[to] ?? 0;
+  if (upgraded > 0) return [row('PQS versions', 'PQS', 'failed', `${upgraded} active contract(s) still at ${to} (${line}): the ledger is not back at ${from}`)];
+  return [row('PQS versions', 'PQS', 'ok', `none at ${to}; ${line}`)];
 }

@@ -19,11 +19,18 @@ function imageTag(pod: KubeObject): string {
 }
 
 /** The DAML version on the ledger: the last completed upload-dars Job's `io.lendos.app/current-version`. */
+/** A DAR upload between a snapshot and the restore from it is gone with the database. */
+function undoneByRestore(context: ClusterContext, completedAt: string): boolean {
+  const at = Date.parse(completedAt);
+  return context.ledgerRewinds.some((r) => at >= r.snapshotAt.getTime() && at < r.restoredAt.getTime());
+}
+
 export function ledgerDamlVersion(context: ClusterContext): string {
   const completed = context.store
     .list(Resources.jobs)
     .filter((job) => job.metadata.labels?.['io.lendos.app/upgrade-stage'] === 'upload-dars')
     .filter((job) => isRecord(job['status']) && typeof job['status']['completionTime'] === 'string')
+    .filter((job) => !undoneByRestore(context, String((job['status'] as Record<string, unknown>)['completionTime'])))
     .sort((a, b) => String((a['status'] as Record<string, unknown>)['completionTime']).localeCompare(String((b['status'] as Record<string, unknown>)['completionTime'])));
   const last = completed[completed.length - 1];
   return last?.metadata.labels?.['io.lendos.app/current-version'] ?? context.initialDamlVersion;
