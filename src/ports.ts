@@ -434,8 +434,25 @@ export interface LogFollow {
  * Watches call back with the full current set after every change, re-list on 410 Gone, reconnect on dropped streams,
  * resolve when `signal` aborts, and reject only on what retrying cannot fix.
  */
+/** A core/v1 Event about an object, as `kubectl get events` shows it. */
+export interface KubeEvent {
+  /** Normal | Warning */
+  readonly type: string;
+  readonly reason: string;
+  readonly message: string;
+  /** `Job/daml-upgrade-0-1-93-upgrade`, `Pod/…`. */
+  readonly object: string;
+  readonly count: number;
+  /** ISO 8601, when known. */
+  readonly lastTime?: string;
+}
+
 export interface Kube {
   clusterInfo(context: string): Promise<KubeClusterInfo>;
+  /** The namespace's events about objects whose names start with one of `prefixes`, oldest first. */
+  listEvents(context: string, namespace: string, prefixes: readonly string[]): Promise<KubeEvent[]>;
+  /** `kubectl rollout restart`: stamps the Deployment's pod template, so it replaces its pods. */
+  restartDeployment(context: string, namespace: string, deployment: string, at: string): Promise<void>;
   /** The UID of the cluster's `kube-system` namespace: created once per cluster, it names the cluster. */
   clusterUid(context: string): Promise<string>;
   namespaceExists(context: string, namespace: string): Promise<boolean>;

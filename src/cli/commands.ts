@@ -95,6 +95,8 @@ export async function statusCommand(ctx: CliContext, out: Output, opts: { releas
     return;
   }
   out.line(`Release ${version}: ${done}/${total} required steps done${current ? ` · current: ${current.step.section} ${current.step.title}` : ''}`);
+  if (view.state.hotfixOf) out.line(`Hotfix release: fixes ${view.state.hotfixOf} forward.`);
+  if (view.state.hotfix) out.line(`Fixed forward by hotfix release ${view.state.hotfix} (lendos status --release ${view.state.hotfix}).`);
   for (const p of view.plan) {
     if ((p.step.phase === 'recovery' || p.step.phase === 'dev') && p.state.status === 'pending') continue;
     const ms = durationOf(p.state, new Date());

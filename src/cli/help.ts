@@ -4,7 +4,7 @@ export const HELP: Readonly<Record<string, string>> = {
   '': `Usage: lendos <command> [options]
 
 Commands:
-  start    Start a release and make it the active one (lendos start 2025.4.0)
+  start    Start a release and make it the active one (lendos start 2025.4.0); --hotfix-of to fix one forward
   plan     List the release's steps in runbook order
   status   Show the state of each step from the release's journal
   run      Run an automated step (lendos run prep.cut-release-branch)
@@ -12,6 +12,7 @@ Commands:
   skip     Skip an optional step, saying why (lendos skip staging.upgrade.canton-restart --reason "…")
   reset    Set a step back to pending; its history stays in the journal
   report   The release's report from its journal: who did what, when, evidence, failures (Markdown or JSON)
+  diagnose What went wrong with a failed upgrade step, and what to do (lendos diagnose production.upgrade.run)
   preflight Run the preflight checks of 2.1 (lendos preflight --pr 5830); no release needs to be started
   rehearse Start the rehearsal world alone (lendos rehearse --headless)
   values-tags check  Check the values-tags files' image tags in ECR (lendos values-tags check --env staging)
@@ -22,11 +23,21 @@ Options for every command:
   --help, -h        help for a command, e.g. lendos plan --help
 
 Exit codes: 0 ok, 1 failure, 2 usage error.`,
-  start: `Usage: lendos start <YYYY.R.H> [--workspace DIR]
+  start: `Usage: lendos start <YYYY.R.H> [--hotfix-of YYYY.R.H] [--workspace DIR]
 
 Starts the release: records its start in .lendos/runs/<version>.jsonl (the journal the extension reads too), makes
 it the active release, and prints the journal's path. A version that was already started is not started again:
-continue it with lendos status / run / done (add --release VERSION when another release is active).`,
+continue it with lendos status / run / done (add --release VERSION when another release is active).
+With --hotfix-of: fixes that release forward (Section 3.4). The version must be its next hotfix (2025.4.0 → 2025.4.1);
+both journals name the other, and the report and status say so.`,
+  diagnose: `Usage: lendos diagnose <step-id> [--release YYYY.R.H] [--workspace DIR]
+
+Looks at a failed upgrade step read-only and prints what it found as Markdown (Section 3.4, "Common Issues"): for a
+failed stage its Job's conditions, its pods' last lines and their events; for services that won't start the backends'
+DAR lines, the stages' completion and the participant's log; for a failed data validation PQS's counts before and
+after per template. Then what to do: rerun the stage, restart the backends on old DARs
+(<env>.recovery.restart-backends), fix forward (lendos start --hotfix-of), or roll back (<env>.rollback.*).
+Exit code 1 when the step has not failed or has no diagnosis.`,
   plan: `Usage: lendos plan [--release YYYY.R.H] [--json] [--workspace DIR]
 
 Lists every phase and step of the runbook for the release (default: the active release; with --release the release

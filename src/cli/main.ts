@@ -1,5 +1,6 @@
 /** `lendos`: the release engine in a terminal. Exit codes: 0 ok, 1 failure, 2 usage. */
 import { reportCommand } from './report.js';
+import { diagnoseCommand } from './diagnose.js';
 import { UserError, messageOf } from '../core/errors.js';
 import { formatProblems } from '../core/config/validate.js';
 import { parseArgs, stringOption, UsageError, type ParsedArgs } from './args.js';
@@ -60,8 +61,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       }),
   },
   start: {
+    values: ['hotfix-of'],
     argument: 'name the release to start, e.g. lendos start 2025.4.0',
-    run: (ctx, out, args) => startCommand(ctx, out, first(args)),
+    run: (ctx, out, args) => startCommand(ctx, out, first(args), stringOption(args, 'hotfix-of')),
+  },
+  diagnose: {
+    values: ['release'],
+    argument: 'name the failed step to diagnose, e.g. lendos diagnose production.upgrade.run',
+    run: (ctx, out, args) => diagnoseCommand(ctx, out, { stepId: first(args), release: release(args) }),
   },
   done: {
     flags: ['force'],

@@ -39,7 +39,14 @@ async function printRecorded(
   out.line(`Recorded in ${ctx.journalPath(version)}`);
 }
 
-export async function startCommand(ctx: CliContext, out: Output, text: string): Promise<number> {
+export async function startCommand(ctx: CliContext, out: Output, text: string, hotfixOf?: string): Promise<number> {
+  if (hotfixOf !== undefined) {
+    const hotfix = await ctx.service.startHotfix(hotfixOf, text);
+    out.line(`Started hotfix release ${hotfix}, fixing ${hotfixOf} forward; it is now the active release.`);
+    out.line(`Both journals name the other: ${ctx.journalPath(hotfix)} and ${ctx.journalPath(hotfixOf)}`);
+    out.line('Next: the same Phase 1 steps (lendos plan), on release/' + hotfix + '.');
+    return EXIT.ok;
+  }
   const parsed = CalVer.tryParse(text);
   if (!parsed.ok) throw new UserError(`cannot start the release: ${parsed.error.message}`);
   const version = parsed.value.format();

@@ -38,6 +38,9 @@ export interface ReportJson {
   readonly startedAt?: string;
   readonly startedBy?: string;
   readonly lastEventAt?: string;
+  /** Fix-forward links between releases (Section 3.4). */
+  readonly hotfix?: string;
+  readonly hotfixOf?: string;
   readonly done: number;
   readonly total: number;
   readonly steps: readonly ReportStep[];
@@ -84,8 +87,16 @@ export function reportJson(input: ReportInput): ReportJson {
   const first = input.events[0];
   const last = input.events.at(-1);
   const required = input.plan.filter((p) => !p.step.optional && !p.step.parent);
+  const links: { hotfix?: string; hotfixOf?: string } = {};
+  for (const event of input.events.filter((e) => e.type === 'release.linked')) {
+    for (const key of ['hotfix', 'hotfixOf'] as const) {
+      const value = event.data?.[key];
+      if (typeof value === 'string') links[key] = neutraliseLine(value);
+    }
+  }
   return {
     version: input.version,
+    ...links,
     ...(first ? { startedAt: first.time, startedBy: neutraliseLine(first.actor) } : {}),
     ...(last ? { lastEventAt: last.time } : {}),
     done: required.filter((p) => p.status === 'succeeded' || p.status === 'skipped').length,
@@ -145,6 +156,8 @@ export function reportMarkdown(input: ReportInput): string {
     `Started ${json.startedAt?.slice(0, 16).replace('T', ' ') ?? '—'} UTC by ${json.startedBy ? person(json.startedBy) : '—'}; ` +
       `${json.done} of ${json.total} steps done${span ? `; ${span} from the first event to the last` : ''}.`,
     '',
+    ...(json.hotfixOf ? [`Hotfix release: fixes ${text(json.hotfixOf)} forward.`, ''] : []),
+    ...(json.hotfix ? [`Fixed forward by hotfix release ${text(json.hotfix)}.`, ''] : []),
   ];
   for (const phase of input.phases) {
     const steps = json.steps.filter((s) => s.phase === phase.id && (s.status !== 'ready' && s.status !== 'blocked' || !input.plan.find((p) => p.step.id === s.id)?.step.optional));

@@ -89,6 +89,29 @@ export class ReleaseService {
     return version;
   }
 
+  /**
+   * Fix-forward (Section 3.4): starts the next hotfix of `failed` (YYYY.R.H+1) as the active release, linked both
+   * ways — the hotfix's journal names the release it fixes, the failed one's names its hotfix.
+   */
+  async startHotfix(failed: string, text?: string): Promise<string> {
+    const of = CalVer.tryParse(failed);
+    if (!of.ok) throw new UserError(`cannot fix forward: ${of.error.message}`);
+    const original = of.value.format();
+    const { state } = await this.view(original);
+    if (state.startedAt === undefined) throw new UserError(`There is no release ${original} in this workspace to fix forward: check the version (lendos status lists the releases).`);
+    if (state.hotfix) throw new UserError(`Release ${original} is already fixed forward by ${state.hotfix}: continue that one (LendOS: Switch Release, or --release ${state.hotfix}).`);
+    const expected = of.value.nextHotfix().format();
+    const version = text === undefined ? expected : CalVer.tryParse(text);
+    if (typeof version !== 'string' && !version.ok) throw new UserError(`cannot start the hotfix: ${version.error.message}`);
+    const hotfix = typeof version === 'string' ? version : version.value.format();
+    if (hotfix !== expected) throw new UserError(`The hotfix of ${original} is ${expected} (the next hotfix number), not ${hotfix}. Nothing was started.`);
+    await this.startRelease(hotfix);
+    await this.append({ release: hotfix, type: 'release.linked', data: { hotfixOf: original } });
+    await this.append({ release: original, type: 'release.linked', data: { hotfix } });
+    this.changed.fire(hotfix);
+    return hotfix;
+  }
+
   async activeRelease(): Promise<string | undefined> {
     const active = await this.deps.store.activeRelease();
     if (active && (await this.deps.store.exists(active))) return active;

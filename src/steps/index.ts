@@ -43,3 +43,4 @@ export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts
 export * as preflight from './github/index.js';
 export * as setup from './setup-check.js';
 export * as reportComment from './github/report-comment.js';
+export * as troubleshoot from './troubleshoot/diagnose.js';

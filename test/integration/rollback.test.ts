@@ -101,6 +101,23 @@ describe('rollback by RDS restore (built CLI, a production upgrade that fails fo
     assert.ok((now['0.1.93'] ?? 0) > 0, `contracts moved to 0.1.93: ${JSON.stringify(now)}`);
   });
 
+  it('diagnoses the failed stage read-only: its Job, its pods\' last lines, events, and what to do', async () => {
+    const diagnosis = await lendos('diagnose', 'production.upgrade.run');
+    assert.equal(diagnosis.code, 0, diagnosis.stderr);
+    const text = diagnosis.stdout;
+    assert.match(text, /^# Production \\\(BXCI\\\)\\: an upgrade stage failed/m);
+    assert.match(text, /## Job of stage cleanup\\-upgraders/);
+    assert.match(text, /Failed=True \(BackoffLimitExceeded\)/);
+    assert.match(text, /UPGRADER_PARTY_HAS_ACTIVE_CONTRACTS/);
+    assert.match(text, /## Events/);
+    assert.match(text, /`lendos run production\.upgrade\.stage\.cleanup-upgraders`/);
+    assert.match(text, /`lendos start 2025\.4\.1 --hotfix-of 2025\.4\.0`/);
+    assert.match(text, /`lendos run production\.rollback\.stop-services`/);
+    const nothing = await lendos('diagnose', 'production.upgrade.snapshot');
+    assert.equal(nothing.code, 1);
+    assert.match(nothing.stderr, /production\.upgrade\.snapshot has not failed, or is not a step of the upgrade/);
+  });
+
   it('stops everything; refuses a snapshot that does not exist, changing nothing', async () => {
     await runOk('production.rollback.stop-services');
     assert.equal(await w.replicas('lendos-portal', 'lendos-portal', 'production'), 0);
@@ -152,9 +169,24 @@ describe('rollback by RDS restore (built CLI, a production upgrade that fails fo
     assert.ok(report.stdout.includes(`old cluster kept as ${escaped(ASIDE)}`), report.stdout);
     assert.match(report.stdout, /\| 3\.4 \| Validate the previous version \| succeeded \|/);
   });
+
+  it('fixes forward: the next hotfix only, linked in both journals, said by status and the report', async () => {
+    const wrong = await lendos('start', '2025.4.2', '--hotfix-of', VERSION);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /The hotfix of 2025\.4\.0 is 2025\.4\.1 \(the next hotfix number\), not 2025\.4\.2\. Nothing was started\./);
+    const started = await lendos('start', '2025.4.1', '--hotfix-of', VERSION);
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /Started hotfix release 2025\.4\.1, fixing 2025\.4\.0 forward/);
+    assert.match((await lendos('status')).stdout, /Hotfix release: fixes 2025\.4\.0 forward\./);
+    assert.match((await lendos('status', '--release', VERSION)).stdout, /Fixed forward by hotfix release 2025\.4\.1/);
+    assert.match((await lendos('report', '--release', VERSION)).stdout, /Fixed forward by hotfix release 2025\\\.4\\\.1\./);
+    const again = await lendos('start', '2025.4.1', '--hotfix-of', VERSION);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already fixed forward by 2025\.4\.1/);
+  });
 });
 
-describe('rollback by RDS restore: a rename that conflicts, a restore that fails', function () {
+describe('rollback by RDS restore: a rename, a restore and a revert that go wrong', function () {
   this.timeout(240_000);
   let w: CliWorld;
   const automated = (cluster: string) => w.test.world.aws.rds.snapshots().find((s) => s.type === 'automated' && s.clusterIdentifier === cluster)?.identifier ?? '';
@@ -164,6 +196,19 @@ describe('rollback by RDS restore: a rename that conflicts, a restore that fails
     await w.completeBefore('staging.rollback.stop-services');
   });
   after(async () => w?.close());
+
+  it('restarts the backends that show no DARs of the new version, and waits for their new pods', async () => {
+    const core = w.kc('staging').makeApiClient((await import('@kubernetes/client-node')).CoreV1Api);
+    const podsOf = async () =>
+      (await core.listNamespacedPod({ namespace: 'lendos-portal' })).items.map((p) => p.metadata?.name ?? '').filter((name) => name.startsWith('lendos-portal-backend-'));
+    const before = await podsOf();
+    const done = await w.lendos('run', 'staging.recovery.restart-backends', '--yes');
+    assert.equal(done.code, 0, done.stdout + done.stderr);
+    assert.match(done.stdout, /kubectl rollout restart deployment lendos-portal-backend -n lendos-portal --context lendos-stg\/SREOperatorAccess/);
+    assert.match(done.stdout, /Restarted lendos-portal-backend, signing-portal-backend; their new pods are Ready/);
+    const after = await podsOf();
+    assert.ok(after.length > 0 && after.every((name) => !before.includes(name)), `new pods: ${before.join(',')} → ${after.join(',')}`);
+  });
 
   it('refuses to rename over a cluster that has the name already, changing nothing', async () => {
     for (const step of ['staging.rollback.stop-services', 'staging.rollback.choose-snapshot']) {
@@ -189,5 +234,23 @@ describe('rollback by RDS restore: a rename that conflicts, a restore that fails
     assert.equal(failed.code, 1);
     assert.match(failed.stdout + failed.stderr, /RDS reports instance canton-20241104-0324-restored-1 as "incompatible-restore": the restore failed\. The old cluster is kept as canton-20241104-0324-failed-2025-4-0\./);
     assert.ok(w.test.world.aws.rds.clusters().some((c) => c.identifier === 'canton-20241104-0324-failed-2025-4-0' && c.status === 'available'));
+  });
+
+  it('a revert that would undo someone else’s tag on main is refused, naming it, writing nothing', async () => {
+    const { createContext } = await import('../../src/cli/context.js');
+    const { service } = await createContext(w.root);
+    // The release set v0.0.813; main holds v0.0.812 again, changed since by someone else.
+    await service.appendEvent({
+      release: VERSION,
+      step: 'staging.values-tags',
+      type: 'step.evidence',
+      data: { changes: [{ service: 'lendos-portal-backend', from: 'v0.0.811', to: 'v0.0.813', line: 0 }] },
+    });
+    for (const step of ['staging.rollback.rename-cluster', 'staging.rollback.restore-cluster']) await service.markDone(VERSION, step, { force: true, note: 'done by hand (test)' });
+    const refused = await w.lendos('run', 'staging.rollback.revert-values-tags', '--yes');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout + refused.stderr, /values-tags-staging\.yaml changed on main since the release's PR: lendos-portal-backend is v0\.0\.812 \(the release set v0\.0\.813\)\. .*Nothing was written\./);
+    const branches = execFileSync('git', ['ls-remote', '--heads', 'origin'], { cwd: w.test.world.description.workspace.workloads, encoding: 'utf8' });
+    assert.doesNotMatch(branches, /-revert/);
   });
 });

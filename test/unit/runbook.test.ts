@@ -44,7 +44,8 @@ const EXPECTED_IDS = `
   production.upgrade.stage.cleanup-upgraders production.upgrade.stage.cleanup-coordinator
   production.upgrade.argocd-sync production.upgrade.scale-up production.upgrade.validate
   production.smoke-test production.gitflow
-  recovery.stage-failure recovery.services-wont-start recovery.data-validation recovery.fix-forward
+  recovery.stage-failure recovery.services-wont-start staging.recovery.restart-backends
+  production.recovery.restart-backends recovery.data-validation recovery.fix-forward
   staging.rollback.stop-services staging.rollback.choose-snapshot staging.rollback.rename-cluster
   staging.rollback.restore-cluster staging.rollback.revert-values-tags staging.rollback.argocd-sync
   staging.rollback.scale-up staging.rollback.validate
@@ -344,7 +345,7 @@ describe('runbook as data', () => {
         children,
         procedureIds('staging').filter((id) => !id.includes('.stage.')),
       );
-      assert.equal(childrenOfGroup(runbook, 'recovery').length, 4);
+      assert.equal(childrenOfGroup(runbook, 'recovery').length, 6);
       assert.equal(childrenOfGroup(runbook, 'production.rollback').length, 8);
       assert.deepEqual(stagesOf(runbook, 'staging.upgrade.scale-down'), []);
     });

@@ -8,6 +8,7 @@ import type {
   JobInfo,
   Kube,
   KubeClusterInfo,
+  KubeEvent,
   LeaseRecord,
   LeaseSpecInput,
   LogFollow,
@@ -83,6 +84,32 @@ export class ClientNodeKube implements Kube {
       throw new UserError(`The cluster of context ${context} shows no kube-system namespace, so it cannot be identified: is this a Kubernetes cluster? Nothing was changed.`, 'no-cluster-identity');
     }
     return uid;
+  }
+
+  async listEvents(context: string, namespace: string, prefixes: readonly string[]): Promise<KubeEvent[]> {
+    const op = { context, verb: 'list', resource: 'events', namespace };
+    const list = await this.call(op, (c) => this.api(c, k8s.CoreV1Api).listNamespacedEvent({ namespace }));
+    const time = (e: k8s.CoreV1Event) => e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
+    return list.items
+      .filter((e) => prefixes.some((p) => (e.involvedObject.name ?? '').startsWith(p)))
+      .map((e) => {
+        const at = time(e);
+        return {
+          type: e.type ?? 'Normal',
+          reason: e.reason ?? '',
+          message: e.message ?? '',
+          object: `${e.involvedObject.kind ?? ''}/${e.involvedObject.name ?? ''}`,
+          count: e.count ?? 1,
+          ...(at ? { lastTime: new Date(at).toISOString() } : {}),
+        };
+      })
+      .sort((a, b) => (a.lastTime ?? '').localeCompare(b.lastTime ?? ''));
+  }
+
+  async restartDeployment(context: string, namespace: string, deployment: string, at: string): Promise<void> {
+    const op = { context, verb: 'patch', resource: 'deployments', namespace, name: deployment };
+    const body = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at } } } } };
+    await this.call(op, (c) => this.api(c, k8s.AppsV1Api).patchNamespacedDeployment({ name: deployment, namespace, body }, mergePatch()));
   }
 
   async namespaceExists(context: string, namespace: string): Promise<boolean> {

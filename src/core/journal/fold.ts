@@ -87,11 +87,19 @@ export function foldJournal(version: string, events: readonly JournalEvent[]): R
   let startedAt: string | undefined;
   let startedBy: string | undefined;
   let lastEventAt: string | undefined;
+  const links: { hotfix?: string; hotfixOf?: string } = {};
   for (const event of events) {
     lastEventAt = event.time;
     if (event.type === 'release.started') {
       startedAt ??= event.time;
       startedBy ??= event.actor;
+      continue;
+    }
+    if (event.type === 'release.linked') {
+      for (const key of ['hotfix', 'hotfixOf'] as const) {
+        const value = event.data?.[key];
+        if (typeof value === 'string') links[key] = value;
+      }
       continue;
     }
     if (!event.step) continue;
@@ -100,7 +108,7 @@ export function foldJournal(version: string, events: readonly JournalEvent[]): R
     steps.set(event.step, after);
     trackRun(runs, before, after, event);
   }
-  return { version, startedAt, startedBy, steps, lastEventAt, eventCount: events.length, runs };
+  return { version, startedAt, startedBy, steps, lastEventAt, eventCount: events.length, runs, ...links };
 }
 
 export function stepState(state: ReleaseState, stepId: string): StepState {

@@ -5,6 +5,7 @@ export const JOURNAL_VERSION = 1;
 
 export type JournalEventType =
   | 'release.started'
+  | 'release.linked'
   | 'step.started'
   | 'step.progress'
   | 'step.evidence'
@@ -17,6 +18,7 @@ export type JournalEventType =
 
 export const JOURNAL_EVENT_TYPES: readonly JournalEventType[] = [
   'release.started',
+  'release.linked',
   'step.started',
   'step.progress',
   'step.evidence',
@@ -92,4 +94,8 @@ export interface ReleaseState {
   readonly eventCount: number;
   /** Every run the journal records, by run id. */
   readonly runs: ReadonlyMap<string, RunRecord>;
+  /** Fix-forward: the hotfix release started for this one (`release.linked` data `hotfix`). */
+  readonly hotfix?: string;
+  /** Fix-forward: the release this one is the hotfix of (`release.linked` data `hotfixOf`). */
+  readonly hotfixOf?: string;
 }

@@ -19,9 +19,32 @@ export function recoverySteps(context: RunbookContext): StepDef[] {
   return [
     stageFailure(perEnvironment),
     servicesWontStart(perEnvironment),
+    ...environments.map(restartBackends),
     dataValidation(),
     fixForward(context),
   ];
+}
+
+function restartBackends({ env, environment, config }: UpgradeContext): StepDef {
+  return manualStep({
+    id: `${environment}.recovery.restart-backends`,
+    phase: 'recovery',
+    environment,
+    group: 'recovery',
+    section: '3.4',
+    anchor: "Issue: Services won't start after upgrade",
+    title: `Restart the backends on old DARs (${env.label})`,
+    guidance: paragraph(
+      `A backend that started before the upgrade finished still has the old DARs: LendOS finds the backends of ${env.label} whose log shows no DARs of the new version and restarts only those (\`kubectl rollout restart\`).`,
+      'It waits until their new pods are Ready.',
+    ),
+    commands: config.validation.backends.map(
+      (backend) => `kubectl rollout restart deployment ${backend.deployment} --context=${env.kubeContext} -n ${backend.namespace}`,
+    ),
+    success: 'Every backend runs a pod started after the upgrade, Ready, with the new DARs.',
+    optional: true,
+    dependsOn: [],
+  });
 }
 
 type PerEnvironment = (lines: (each: UpgradeContext) => string[]) => string[];

@@ -15,11 +15,13 @@ import { renameCluster } from './rename.js';
 import { restoreSnapshot } from './restore.js';
 import { revertValuesTags } from './revert-tags.js';
 import { stopServices } from './stop.js';
+import { restartBackends } from '../troubleshoot/restart-backends.js';
 
 /** Who initiates the rollback's Argo CD sync: not the release's own sync, so neither is taken for the other. */
 export const rollbackInitiator = (version: string): string => `lendos-release/${version}/rollback`;
 
 export const rollbackExecutors: readonly StepExecutor<UpgradePorts>[] = [
+  restartBackends,
   stopServices,
   chooseSnapshot,
   renameCluster,
