@@ -76,3 +76,19 @@ export function diagnosisMarkdown(diagnosis: Diagnosis): string {
   if (diagnosis.actions.length > 0) out.push('## What you can do', '', ...diagnosis.actions.map(actionLine), '');
   return out.join('\n');
 }
+
+/** Which of Section 3.4's issues a failed step is; empty when LendOS has no diagnosis for it. */
+export function diagnosisKinds(stepId: string, evidence: Readonly<Record<string, unknown>>): DiagnosisKind[] {
+  const match = /^(staging|production)\.(upgrade|rollback)\.(.+)$/.exec(stepId);
+  if (!match) return [];
+  const name = match[3] ?? '';
+  if (name === 'run' || name.startsWith('stage.')) return ['stage-failed'];
+  if (name === 'scale-up') return ['services-wont-start'];
+  if (name !== 'validate') return [];
+  const rows = (evidence['validation'] as { rows?: { check?: string; status?: string }[] } | undefined)?.rows ?? [];
+  const failed = rows.filter((r) => r.status === 'failed').map((r) => r.check ?? '');
+  const kinds: DiagnosisKind[] = [];
+  if (failed.some((c) => c === 'pods' || c === 'backend log' || c === 'frontend')) kinds.push('services-wont-start');
+  if (failed.some((c) => c.startsWith('PQS'))) kinds.push('data-validation');
+  return kinds.length > 0 ? kinds : ['services-wont-start'];
+}

@@ -1,4 +1,5 @@
 /** Planning: what state each step is in given the journal, what blocks it, and what comes next. Pure. */
+import { diagnosisKinds } from './diagnosis.js';
 import type { ReleaseState, StepState } from './journal/types.js';
 import { stepState } from './journal/fold.js';
 import type { PhaseId, Runbook, StepDef } from './runbook/types.js';
@@ -43,6 +44,8 @@ export interface StepAbilities {
   readonly reset: boolean;
   /** Look once for an approval LendOS finds on GitHub. */
   readonly check: boolean;
+  /** A failed upgrade step LendOS can diagnose (Section 3.4's troubleshooting). */
+  readonly diagnose: boolean;
 }
 
 export function stepAbilities(planned: PlannedStep): StepAbilities {
@@ -54,6 +57,7 @@ export function stepAbilities(planned: PlannedStep): StepAbilities {
     skip: step.optional && state.status !== 'skipped' && state.status !== 'running',
     reset: state.status !== 'pending' && state.status !== 'running',
     check: run && step.checkable === true && state.status !== 'succeeded',
+    diagnose: (state.status === 'failed' || state.status === 'cancelled') && diagnosisKinds(step.id, state.evidence).length > 0,
   };
 }
 

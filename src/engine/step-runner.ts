@@ -34,7 +34,8 @@ export class StepRunner {
   constructor(
     private readonly service: ReleaseService,
     private readonly registry: Executors,
-    private readonly ports: unknown,
+    /** The steps' ports, for read-only looks outside a run (Diagnose). */
+    readonly ports: unknown,
     private readonly locks: RunLocks,
     private readonly shell: RunShell,
   ) {}

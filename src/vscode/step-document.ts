@@ -11,6 +11,17 @@ export function stepUri(version: string, stepId: string): vscode.Uri {
   return vscode.Uri.from({ scheme: STEP_SCHEME, path: `/${version}/${stepId}.md` });
 }
 
+/** Diagnoses shown this session, by document URI. */
+const diagnoses = new Map<string, string>();
+
+/** Opens a diagnosis (Markdown) as a read-only rendered page. */
+export async function showDiagnosis(version: string, stepId: string, markdown: string): Promise<void> {
+  const uri = vscode.Uri.from({ scheme: STEP_SCHEME, path: `/${version}/${stepId}.diagnosis.md` });
+  diagnoses.set(uri.toString(), markdown);
+  const rendered = await Promise.resolve(vscode.commands.executeCommand('markdown.showPreview', uri)).then(() => true, () => false);
+  if (!rendered) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+}
+
 export class StepDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
@@ -24,6 +35,8 @@ export class StepDocumentProvider implements vscode.TextDocumentContentProvider,
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
+    const diagnosis = diagnoses.get(uri.toString());
+    if (diagnosis !== undefined) return diagnosis;
     this.open.add(uri.toString());
     const [, version, file] = uri.path.split('/');
     const stepId = (file ?? '').replace(/\.md$/, '');

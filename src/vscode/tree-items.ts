@@ -34,6 +34,7 @@ export function stepContextValue(planned: PlannedStep): string {
   if (can.markDone) flags.push('canMarkDone');
   if (can.skip) flags.push('canSkip');
   if (can.reset) flags.push('canReset');
+  if (can.diagnose) flags.push('canDiagnose');
   // A stage runs alone through run-upgrade.sh --stage: its action is the rerun, not the procedure's Run.
   if (can.run) flags.push(planned.step.stage ? 'canRunStage' : 'canRun');
   // An approval LendOS finds on GitHub: Run waits for it, Check Approval Now looks once; Mark Done (with a note) stays.

@@ -11,6 +11,7 @@ export interface StepHandlers {
 
 const ACTION_LABELS: Record<ChecklistAction, [string, string]> = {
   run: ['Run', 'play'],
+  diagnose: ['Diagnose', 'search'],
   markDone: ['Mark done', 'check'],
   skip: ['Skip', 'debug-step-over'],
   reset: ['Reset', 'discard'],
@@ -63,7 +64,7 @@ function actions(step: ChecklistStep, handlers: StepHandlers): HTMLElement {
     const [named, icon] = ACTION_LABELS[action];
     const label = action === 'run' && step.status === 'succeeded' ? 'Run again' : named;
     const name = `${label}: ${step.section} ${step.title}`;
-    const primary = (action === 'run' && step.status !== 'succeeded') || action === 'markDone';
+    const primary = (action === 'run' && step.status !== 'succeeded') || action === 'markDone' || action === 'diagnose';
     const button = primary
       ? el('vscode-button', { icon, 'data-focus-key': `${step.id}:${action}`, 'aria-label': name }, label)
       : el('button', { class: `icon-button codicon codicon-${icon}`, type: 'button', 'data-focus-key': `${step.id}:${action}`, 'aria-label': name, title: label });

@@ -123,6 +123,7 @@ export function actionsOf(planned: PlannedStep): ChecklistAction[] {
   const can = stepAbilities(planned);
   const actions: ChecklistAction[] = [];
   if (can.run) actions.push('run');
+  if (can.diagnose) actions.push('diagnose');
   if (can.markDone) actions.push('markDone');
   if (can.skip) actions.push('skip');
   if (can.reset) actions.push('reset');

@@ -6,7 +6,7 @@
  */
 import type { ChecklistModel } from './model.js';
 
-export const CHECKLIST_ACTIONS = ['run', 'markDone', 'skip', 'reset', 'showGuidance', 'showLog', 'openRunbook'] as const;
+export const CHECKLIST_ACTIONS = ['run', 'diagnose', 'markDone', 'skip', 'reset', 'showGuidance', 'showLog', 'openRunbook'] as const;
 export type ChecklistAction = (typeof CHECKLIST_ACTIONS)[number];
 
 export type WebviewMessage =

@@ -6,7 +6,7 @@
  */
 import { CalVer } from '../../core/calver.js';
 import type { LendosConfig } from '../../core/config/types.js';
-import type { Diagnosis, DiagnosisAction, DiagnosisKind, DiagnosisSection } from '../../core/diagnosis.js';
+import { diagnosisKinds, type Diagnosis, type DiagnosisAction, type DiagnosisSection } from '../../core/diagnosis.js';
 import { UserError, messageOf } from '../../core/errors.js';
 import type { PlannedStep } from '../../core/plan.js';
 import { rollbackStepId } from '../../core/runbook/rollback.js';
@@ -23,22 +23,6 @@ export interface DiagnoseInput {
 
 const LOG_LINES = 40;
 const DAR_LINE = /DAR|ERROR|Exception|FAILED|WARN/;
-
-/** Which of Section 3.4's issues a failed step is; empty when LendOS has no diagnosis for it. */
-export function diagnosisKinds(stepId: string, evidence: Readonly<Record<string, unknown>>): DiagnosisKind[] {
-  const match = /^(staging|production)\.(upgrade|rollback)\.(.+)$/.exec(stepId);
-  if (!match) return [];
-  const name = match[3] ?? '';
-  if (name === 'run' || name.startsWith('stage.')) return ['stage-failed'];
-  if (name === 'scale-up') return ['services-wont-start'];
-  if (name !== 'validate') return [];
-  const rows = (evidence['validation'] as { rows?: { check?: string; status?: string }[] } | undefined)?.rows ?? [];
-  const failed = rows.filter((r) => r.status === 'failed').map((r) => r.check ?? '');
-  const kinds: DiagnosisKind[] = [];
-  if (failed.some((c) => c === 'pods' || c === 'backend log' || c === 'frontend')) kinds.push('services-wont-start');
-  if (failed.some((c) => c.startsWith('PQS'))) kinds.push('data-validation');
-  return kinds.length > 0 ? kinds : ['services-wont-start'];
-}
 
 function planned(input: DiagnoseInput, id: string): PlannedStep | undefined {
   return input.plan.find((p) => p.step.id === id);

@@ -15,6 +15,7 @@ import { CHECKLIST_VIEW_TYPE } from '../checklist-lazy.js';
 
 const COMMANDS: Record<ChecklistAction, string> = {
   run: 'lendos.runStep',
+  diagnose: 'lendos.diagnoseStep',
   markDone: 'lendos.markStepDone',
   skip: 'lendos.skipStep',
   reset: 'lendos.resetStep',

@@ -18,6 +18,7 @@ import { report } from './shared.js';
 import type { LendosConfig } from '../../core/config/types.js';
 import type { SetupPorts } from '../../steps/setup-check.js';
 import { checkCodespaceSetup, signInToGitHub } from './setup.js';
+import { diagnoseStep, startHotfix } from './troubleshoot.js';
 
 export interface CommandDeps {
   readonly session: ReleaseSession;
@@ -60,6 +61,8 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
     'lendos.runStep': runStep(run),
     'lendos.runUpgradeStage': runUpgradeStage(session, runStep(run)),
     'lendos.showStageLog': showStageLog(session, deps.stages),
+    'lendos.diagnoseStep': diagnoseStep({ session, ports: () => deps.runner.ports, config: () => deps.setup().config, reveal: deps.reveal }),
+    'lendos.startHotfix': startHotfix(session),
     'lendos.runPreflight': runPreflight(runStep(run)),
     'lendos.addPreflightWorkflow': addPreflightWorkflow(deps.github, deps.context.extensionMode),
     'lendos.checkApproval': checkApproval(run),
