@@ -4,7 +4,7 @@ import { listScenarios, loadScenario, readScenario, ScenarioError } from '../../
 describe('rehearsal scenarios', () => {
   it('ships the scenarios the runbook needs, and each loads', () => {
     const names = listScenarios();
-    for (const name of ['happy-path', 'fast', 'stage-fails-once', 'slow-snapshot', 'pr-without-approval', 'milestone-open-issues', 'tag-missing-from-ecr', 'flaky-network', 'expired-credentials', 'selfheal', 'gitflow-conflict', 'main-build-fails', 'main-build-never-starts']) {
+    for (const name of ['happy-path', 'fast', 'stage-fails-once', 'slow-snapshot', 'pr-without-approval', 'milestone-open-issues', 'tag-missing-from-ecr', 'flaky-network', 'expired-credentials', 'selfheal', 'gitflow-conflict', 'main-build-fails', 'main-build-never-starts', 'production-upgrade-fails', 'restore-fails']) {
       assert.ok(names.includes(name), name);
       const scenario = loadScenario(name);
       assert.equal(scenario.name, name);

@@ -126,6 +126,18 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     assert.ok(lines.some((node) => node.kind === 'logLine' && /DEADLINE_EXCEEDED/.test(node.text)), 'its last log lines are in the tree');
     await showTree(lendos, failed.step.id);
     await screenshot('production-stage-failed');
+    assert.match(String(item.contextValue), /\bcanDiagnose\b/, 'the failed stage offers Diagnose Failure');
+
+    // Diagnose Failure: the stage's Job, its pods' last lines and events, read from the cluster, and what to do next.
+    const diagnosed = (await vscode.commands.executeCommand('lendos.diagnoseStep', failed.step.id)) as Result;
+    assert.deepEqual(diagnosed, { ok: true, value: failed.step.id }, diagnosed.message);
+    const page = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith(`${failed.step.id}.diagnosis.md`));
+    assert.ok(page, 'the diagnosis is open');
+    assert.match(page.getText(), /Failed=True \(BackoffLimitExceeded\)/);
+    assert.match(page.getText(), /DEADLINE_EXCEEDED/);
+    await screenshot('production-diagnosis');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
     // By clicks: the stage's inline rerun, bxci typed for the stage, then again for the rest of the run it goes on with.
     await clickInline(lendos, failed.step.id, 'upgrade (production), failed', 'Run Upgrade Stage', 'production · failed');
