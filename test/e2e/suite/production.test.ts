@@ -131,10 +131,13 @@ describe('DAML upgrade in production (rehearsal world)', function () {
     // Diagnose Failure: the stage's Job, its pods' last lines and events, read from the cluster, and what to do next.
     const diagnosed = (await vscode.commands.executeCommand('lendos.diagnoseStep', failed.step.id)) as Result;
     assert.deepEqual(diagnosed, { ok: true, value: failed.step.id }, diagnosed.message);
-    const page = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith(`${failed.step.id}.diagnosis.md`));
-    assert.ok(page, 'the diagnosis is open');
+    const page = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'lendos-step', path: `/2025.4.0/${failed.step.id}.diagnosis.md` }));
     assert.match(page.getText(), /Failed=True \(BackoffLimitExceeded\)/);
     assert.match(page.getText(), /DEADLINE_EXCEEDED/);
+    await waitFor(() => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => /diagnosis/.test(t.label))), 10_000, 'the diagnosis shown');
+    // The page in full view: the panel closed, the preview given time to render.
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     await screenshot('production-diagnosis');
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
