@@ -20,6 +20,7 @@ export const lazyBundles = {
   'src/adapters/pqs/index.ts': 'pqs',
   'src/adapters/config-file.ts': 'config-file',
   'src/steps/index.ts': 'steps',
+  'src/core/report.ts': 'report',
   'src/vscode/values-tags/index.ts': 'values-tags',
   'src/vscode/checklist/index.ts': 'checklist',
   'rehearsal/src/index.ts': 'rehearsal',

@@ -18,14 +18,15 @@ export async function clickFlows(grep) {
   for (const file of files) {
     const flow = await import(pathToFileURL(path.join(flowsDir, file)).href);
     const title = `By hand (${file.replace(/\.mjs$/, '')}) ${flow.title}`;
-    if (!grep || new RegExp(grep).test(title)) flows.push({ title, run: flow.run });
+    if (!grep || new RegExp(grep).test(title)) flows.push({ title, run: flow.run, scenario: flow.scenario ?? 'e2e' });
   }
   return flows;
 }
 
 /**
- * Runs `flows` on a world and code-server of their own (the VSIX installed in `extensionsDir`), in a new page of
- * `browser`; each outcome is recorded in `outcomes` and printed as mocha would.
+ * Runs `flows` on worlds and code-servers of their own (the VSIX installed in `extensionsDir`), one per scenario the
+ * flows name (`export const scenario`, default `e2e`), each in a new page of `browser`; each outcome is recorded in
+ * `outcomes` and printed as mocha would.
  * @param {{flows: {title: string, run: Function}[], browser: import('playwright-core').BrowserContext,
  *   runDir: string, extensionsDir: string, outcomes: {record: Function}, screenshot: (page: unknown, name: string) => Promise<string>,
  *   log: (line: string) => void}} options
@@ -33,21 +34,30 @@ export async function clickFlows(grep) {
 export async function runClickFlows({ flows, browser, runDir, extensionsDir, outcomes, screenshot, log }) {
   if (flows.length === 0) return;
   console.log('\n  By hand, in a window that is not a test run');
-  const world = await prepareRehearsalWorkspace({ dir: path.join(runDir, 'clicks-world'), scenario: 'e2e' });
+  const scenarios = [...new Set(flows.map((flow) => flow.scenario))];
+  for (const scenario of scenarios) {
+    const group = flows.filter((flow) => flow.scenario === scenario);
+    await runOnWorld(scenario, group, { browser, runDir, extensionsDir, outcomes, screenshot, log });
+  }
+}
+
+async function runOnWorld(scenario, flows, { browser, runDir, extensionsDir, outcomes, screenshot, log }) {
+  const name = scenario === 'e2e' ? 'clicks' : `clicks-${scenario}`;
+  const world = await prepareRehearsalWorkspace({ dir: path.join(runDir, `${name}-world`), scenario });
   let server;
   let page;
   try {
     server = await startCodeServer({
       workspace: world.workspace,
       extensionsDir,
-      runDir: path.join(runDir, 'clicks-code-server'),
+      runDir: path.join(runDir, `${name}-code-server`),
       settings: { 'git.openRepositoryInParentFolders': 'never' },
       log,
     });
     page = await browser.newPage();
     page.on('console', (message) => log(`[browser ${message.type()}] ${message.text()}`));
     await page.goto(server.openUrl);
-    for (const flow of flows) await runOne(flow, { page, world, screenshot: (name) => screenshot(page, name) }, outcomes);
+    for (const flow of flows) await runOne(flow, { page, world, screenshot: (shot) => screenshot(page, shot) }, outcomes);
   } finally {
     await page?.close().catch(() => {});
     await server?.stop();

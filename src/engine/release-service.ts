@@ -2,7 +2,6 @@
  * The release engine as the shells see it: start and switch releases, read their state, and record what a person
  * did by hand (mark done, skip, reset). Every change is a journal event; every read is a fold.
  */
-import { reportJson, reportMarkdown } from '../core/report.js';
 import { CalVer, suggestNextVersion } from '../core/calver.js';
 import type { ConfigProblem, LendosConfig } from '../core/config/types.js';
 import { Emitter } from '../core/emitter.js';
@@ -162,6 +161,8 @@ export class ReleaseService {
     const { events, warnings } = await this.deps.store.read(version);
     const view = this.viewOf(version, events, warnings);
     const input = { version, phases: view.runbook.phases, plan: view.plan, events };
+    // Its own bundle (dist/report.js): the report is written now and then, not at activation.
+    const { reportJson, reportMarkdown } = await import('../core/report.js');
     return format === 'json' ? `${JSON.stringify(reportJson(input), null, 2)}\n` : reportMarkdown(input);
   }
 

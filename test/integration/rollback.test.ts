@@ -8,29 +8,18 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { environmentAwsOptions, lazyRds } from '../../src/adapters/aws/lazy.js';
 import { defaultConfig } from '../../src/core/config/defaults.js';
 import { withRehearsal } from '../../src/core/config/environment.js';
 import { CliWorld, VERSION } from './cli-world.js';
 import { asAda } from './helpers.js';
 import { atFastPace } from './rehearsal/world-helpers.js';
+import { checkedPrerequisites, pqsCount, releaseValuesTags } from './rollback-setup.js';
 
 const CLUSTER = 'canton-20241104-0324';
 const ASIDE = `${CLUSTER}-failed-2025-4-0`;
 const PROD = ['--yes', '--confirm-environment', 'bxci'];
 
-/** Active contracts grouped by `column` of PQS's `active()`. */
-async function pqsCount(url: string, column: 'package_version' | 'template_fqn'): Promise<Record<string, number>> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    const { rows } = await db.query<{ k: string; n: string }>(`select ${column} as k, count(*) as n from active() group by 1`);
-    return Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
-  } finally {
-    await db.end();
-  }
-}
 const pqsVersions = (url: string) => pqsCount(url, 'package_version');
 
 describe('rollback by RDS restore (built CLI, a production upgrade that fails for good)', function () {
@@ -48,48 +37,20 @@ describe('rollback by RDS restore (built CLI, a production upgrade that fails fo
   const workloads = () => w.test.world.description.workspace.workloads;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: workloads(), env: asAda(), encoding: 'utf8' }).trim();
 
-  /** The release's production values-tags PR, as 3.1 merges it: two backends bumped. */
-  async function releaseValuesTags(): Promise<void> {
-    const file = 'values-tags-production.yaml';
-    const text = readFileSync(path.join(workloads(), file), 'utf8');
-    const bumped = text.replace('tag: v0.0.812', 'tag: v0.0.813').replace('tag: v0.0.806', 'tag: v0.0.807');
-    execFileSync('sh', ['-c', 'cat > "$0"', path.join(workloads(), file)], { input: bumped });
-    git('commit', '-qam', `Update values-tags for release ${VERSION} (production)`);
-    git('push', '-q', 'origin', 'HEAD:main');
-    const { createContext } = await import('../../src/cli/context.js');
-    const { service } = await createContext(w.root);
-    await service.markDone(VERSION, 'production.values-tags', { force: true, note: 'merged (test)' });
-    await service.appendEvent({
-      release: VERSION,
-      step: 'production.values-tags',
-      type: 'step.evidence',
-      data: {
-        file,
-        changes: [
-          { service: 'lendos-portal-backend', from: 'v0.0.812', to: 'v0.0.813', line: 0 },
-          { service: 'signing-portal-backend', from: 'v0.0.806', to: 'v0.0.807', line: 0 },
-        ],
-      },
-    });
-  }
-
   before(async () => {
     w = await CliWorld.start('production-upgrade-fails');
     const pqs = w.test.world.description.pqs?.production?.url;
     assert.ok(pqs, 'the world runs PQS');
     pqsUrl = pqs;
     await w.completeBefore('production.values-tags');
-    await releaseValuesTags();
+    const { createContext } = await import('../../src/cli/context.js');
+    await releaseValuesTags((await createContext(w.root)).service, VERSION, workloads());
   });
   after(async () => w?.close());
 
   it('the upgrade fails for good after migrating the contracts', async () => {
-    // The prerequisites as a person checked them (1.4's images are not built in this world), with PQS's counts.
     const { createContext } = await import('../../src/cli/context.js');
-    const { service } = await createContext(w.root);
-    await service.markDone(VERSION, 'production.upgrade.prerequisites', { force: true, note: 'checked (test)' });
-    const counts = await pqsCount(pqsUrl, 'template_fqn');
-    await service.appendEvent({ release: VERSION, step: 'production.upgrade.prerequisites', type: 'step.evidence', data: { pqsCounts: counts, pqsCountsAt: new Date().toISOString() } });
+    await checkedPrerequisites((await createContext(w.root)).service, VERSION, pqsUrl);
     pqsBefore = await pqsVersions(pqsUrl);
     await runOk('production.upgrade.scale-down');
     await runOk('production.upgrade.canton-restart');

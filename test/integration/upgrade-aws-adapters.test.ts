@@ -35,7 +35,17 @@ describe('RDS and STS adapters against the rehearsal world', function () {
 
   it('describes the Canton cluster, and answers undefined for one that does not exist', async () => {
     const cluster = await rds().describeCluster('canton-0-1-54');
-    assert.deepEqual(cluster, { id: 'canton-0-1-54', status: 'available', engine: 'aurora-postgresql', arn: 'arn:aws:rds:us-east-1:620134885217:cluster:canton-0-1-54' });
+    const { id, status, engine, arn, members, securityGroupIds, deletionProtection } = cluster ?? ({} as NonNullable<typeof cluster>);
+    assert.deepEqual({ id, status, engine, arn }, { id: 'canton-0-1-54', status: 'available', engine: 'aurora-postgresql', arn: 'arn:aws:rds:us-east-1:620134885217:cluster:canton-0-1-54' });
+    // What a restore under the identifier must repeat: engine version, groups, and the instances, writer first.
+    assert.match(cluster?.engineVersion ?? '', /^\d+\.\d+/);
+    assert.ok(cluster?.subnetGroup && cluster.parameterGroup, JSON.stringify(cluster));
+    assert.ok(securityGroupIds.length > 0 && typeof deletionProtection === 'boolean');
+    assert.ok(members.length > 0 && members[0]?.writer === true, JSON.stringify(members));
+    const writer = await rds().describeInstance(members[0]?.id ?? '');
+    assert.equal(writer?.cluster, 'canton-0-1-54');
+    assert.match(writer?.instanceClass ?? '', /^db\./);
+    assert.equal(await rds().describeInstance('canton-9-9-99-instance-1'), undefined);
     assert.equal(await rds().describeCluster('canton-9-9-99'), undefined);
     assert.equal(await rds().describeSnapshot('canton-upgrade-2025-4-0-20990101-0000'), undefined);
   });
