@@ -55,6 +55,8 @@ describe('the release checklist model', () => {
     assert.doesNotMatch(JSON.stringify(validate), /\\u001b/);
     assert.match(validate.lastLines[0]!, /DEADLINE_EXCEEDED/);
     assert.deepEqual(validate.validation, [{ check: 'pods', target: 'lendos-backend', status: 'fail', detail: '0/1 ready' }]);
+    assert.ok(validate.actions.includes('diagnose'), 'a failed validation offers Diagnose');
+    assert.ok(!step(m, 'staging.upgrade.snapshot')!.actions.includes('diagnose'), 'a step that has not failed does not');
   });
 
   it('lists image tags with digests and links a PR to its page', () => {
