@@ -4,9 +4,13 @@
  * (the restore repeats them); the renamed cluster is kept and reported, never deleted.
  */
 import { UserError } from '../../core/errors.js';
+import type { JsonValue } from '../../core/journal/types.js';
 import type { StepExecutor } from '../../engine/step-types.js';
 import type { DbClusterDetails, UpgradePorts } from '../../ports.js';
 import { CLUSTER_BEFORE, clusterBefore, confirmRds, elapsed, pollRds, rdsTarget, settingsOf, type ClusterBefore, type RdsTarget, type RollbackContext } from './rds-target.js';
+
+/** The settings as journal data (plain JSON: optional fields that are absent stay absent). */
+const asJson = (settings: ClusterBefore): JsonValue => JSON.parse(JSON.stringify(settings)) as JsonValue;
 
 type Plan = { readonly kind: 'rename'; readonly settings: ClusterBefore } | { readonly kind: 'wait' };
 
@@ -72,12 +76,12 @@ export const renameCluster: StepExecutor<UpgradePorts, Plan> = {
     const began = ctx.clock.now();
     if (input.kind === 'rename') {
       // The settings are in the journal before RDS hears of the rename: the restore needs them whatever happens next.
-      await ctx.recordFirst({ [CLUSTER_BEFORE]: { ...input.settings } as never });
+      await ctx.recordFirst({ [CLUSTER_BEFORE]: asJson(input.settings) });
       ctx.log.info(`aws rds modify-db-cluster --db-cluster-identifier ${target.cluster} --new-db-cluster-identifier ${target.aside} --apply-immediately`);
       await target.rds.renameCluster(target.cluster, target.aside);
     } else if (!clusterBefore(ctx.evidenceOf(ctx.step.id))) {
       const aside = await target.rds.describeCluster(target.aside);
-      if (aside) await ctx.recordFirst({ [CLUSTER_BEFORE]: { ...settingsOf(aside, await instancesOf(target, aside)) } as never });
+      if (aside) await ctx.recordFirst({ [CLUSTER_BEFORE]: asJson(settingsOf(aside, await instancesOf(target, aside))) });
     }
     await ctx.record({ renamedTo: target.aside });
     await pollRds(
