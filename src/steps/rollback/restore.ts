@@ -111,7 +111,8 @@ async function createInstances(ctx: RollbackContext, target: RdsTarget, input: P
   }
 }
 
-const WAITING = new Set(['creating', 'backing-up', 'modifying', 'configuring-enhanced-monitoring', 'configuring-log-exports', 'rebooting', 'starting', 'upgrading', 'renaming', 'resetting-master-credentials']);
+/** States on the way to `available`; `missing` is an instance RDS does not list yet just after its creation. */
+const WAITING = new Set(['missing', 'creating', 'backing-up', 'modifying', 'configuring-enhanced-monitoring', 'configuring-log-exports', 'rebooting', 'starting', 'upgrading', 'renaming', 'resetting-master-credentials']);
 
 function failedRestore(target: RdsTarget, what: string, status: string): UserError {
   return new UserError(
