@@ -16,6 +16,7 @@ export const AUTOMATED_STEPS: readonly (string | RegExp)[] = [
   'staging.smoke-approval',
   'production.smoke-test',
   'production.gitflow',
+  'dev.changelog',
   /^(staging|production)\.recovery\.restart-backends$/,
   /^(staging|production)\.rollback\.(stop-services|choose-snapshot|rename-cluster|restore-cluster|revert-values-tags|argocd-sync|scale-up|validate)$/,
 ];

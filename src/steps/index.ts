@@ -7,6 +7,7 @@ import { identifyBuiltTags } from './github/built-tags.js';
 import { createUpgradeBranch } from './upgrade-branch.js';
 import { buildUpgradeImages } from './upgrade-images.js';
 import { updateValuesTags } from './values-tags/step.js';
+import { devChangelogStep } from './dev/changelog.js';
 import { bumpVersion } from './version-file.js';
 
 /** Phase 1 · Preparation (1.1–1.4); they need `Phase1Ports`. */
@@ -17,8 +18,8 @@ export const phase1Executors: readonly StepExecutor<Phase1Ports>[] = [
   buildUpgradeImages,
 ];
 
-/** Phase 2 and 3 · the GitHub steps; they need `UpgradePorts` (GitHub, ECR, git). */
-export const githubExecutors: readonly StepExecutor<UpgradePorts>[] = [identifyBuiltTags, updateValuesTags];
+/** Phase 2 and 3 · the GitHub steps, and Section 4's dev changelog; they need `UpgradePorts` (GitHub, ECR, git). */
+export const githubExecutors: readonly StepExecutor<UpgradePorts>[] = [identifyBuiltTags, updateValuesTags, devChangelogStep];
 
 /** Every executor: Phase 1, the GitHub steps, the Section 3 procedure and the rollback in both environments. */
 export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts>[]> {

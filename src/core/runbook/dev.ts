@@ -38,7 +38,7 @@ export function devSteps(context: RunbookContext): StepDef[] {
       anchor: 'Generate changelog of merged items since last sync',
       guidance: paragraph(
         'List what was merged since the previous dev sync, so that Product knows what to test.',
-        'Start from the commit the previous sync deployed.',
+        `The previous sync is the last commit on lendos-eks-workloads' main that changed \`${context.config.environments.dev.valuesTagsFile}\`; the PRs merged to lendos' main since then are listed, grouped as features, fixes and other changes.`,
       ),
       commands: ['git fetch origin', 'git log --oneline --merges <last-synced-commit>..origin/main'],
       success: 'A changelog of the items merged since the last sync is shared with Product.',
