@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { LendosApi } from '../../../src/extension';
 import { e2ePass, focusedElement, getExtension, screenshot, ui, waitFor } from './harness';
 
-const STEP = 'dev.changelog';
+const STEP = 'recovery.fix-forward';
 
 async function api(): Promise<LendosApi> {
   return (await getExtension()).exports as LendosApi;
@@ -45,8 +45,8 @@ describe('Release checklist (webview)', function () {
     }
 
     assert.equal(status(STEP), 'ready');
-    // The Dev environment is optional, so it starts folded: a click on its header opens it.
-    await ui({ action: 'click', frame: 'checklist', selector: 'vscode-collapsible[data-phase="dev"]' });
+    // Recovery is optional, so it starts folded: a click on its header opens it.
+    await ui({ action: 'click', frame: 'checklist', selector: 'vscode-collapsible[data-phase="recovery"]' });
     await ui({ action: 'click', frame: 'checklist', within: { selector: `section[data-step="${STEP}"]` }, selector: 'vscode-button', text: 'Mark done' });
     await waitFor(() => status(STEP) === 'succeeded', 10_000, 'the step marked done from the checklist');
     const item = await lendos.tree.getTreeItem({ kind: 'step', stepId: STEP });
