@@ -72,6 +72,9 @@ async function runWorld(out: Output, scenarioName: string, dirOption: string | u
   }
   const dir = dirOption ? path.resolve(dirOption) : await mkdtemp(path.join(tmpdir(), 'lendos-rehearsal-'));
   const began = performance.now();
+  // Listening before the world starts: world.json exists before startWorld returns, and a SIGTERM sent on seeing it
+  // must stop the world cleanly, not end the process the default way.
+  const stopped = untilStopped(stop);
   let world: World;
   try {
     world = await rehearsal.startWorld({ scenario, dir, quiet: true });
@@ -82,7 +85,7 @@ async function runWorld(out: Output, scenarioName: string, dirOption: string | u
   }
   out.line(world.worldFile);
   out.line(summary(world.description, (performance.now() - began) / 1000));
-  await untilStopped(stop);
+  await stopped;
   out.line('rehearsal: stopping the world');
   await world.stop();
   return EXIT.ok;
