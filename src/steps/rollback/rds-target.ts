@@ -3,7 +3,6 @@
  * that shows exactly what will change (typed name in production), the journalled facts one step leaves the next, and
  * the poll that waits on RDS with progress and no ceiling.
  */
-import { confirmationName } from '../../core/config/environment.js';
 import type { EnvironmentConfig } from '../../core/config/types.js';
 import { UserError } from '../../core/errors.js';
 import type { EventData, JsonValue } from '../../core/journal/types.js';
@@ -13,6 +12,7 @@ import type { UpgradeEnvironment } from '../../core/runbook/types.js';
 import { Cancelled, type StepContext } from '../../engine/step-types.js';
 import type { DbClusterDetails, Rds, UpgradePorts } from '../../ports.js';
 import { assertAccount, recordIdentity, recordingNote, unrecorded, type AccountFacts } from '../upgrade/identity.js';
+import { askEnvironment } from '../upgrade/target.js';
 
 export type RollbackContext = StepContext<UpgradePorts>;
 
@@ -46,15 +46,7 @@ export async function confirmRds(ctx: RollbackContext, target: RdsTarget, what: 
   const account = await assertAccount(ctx, target.environment);
   const missing = unrecorded(target.env, account);
   const where = `${what} — ${target.env.label}, AWS account ${account.account} (${account.arn}).${recordingNote(target.env, missing)}`;
-  const name = confirmationName(target.env);
-  const confirmed =
-    target.environment === 'production'
-      ? await ctx.prompt.confirmTyped(`${where} Type "${name}" to go on.`, name)
-      : await ctx.prompt.confirm(`${where} Go on?`, `Run in ${target.env.label}`);
-  if (!confirmed) {
-    ctx.log.warn(`Not confirmed: nothing was changed in ${target.env.label}.`);
-    return undefined;
-  }
+  if (!(await askEnvironment(ctx, target.environment, target.env, where))) return undefined;
   await recordIdentity(ctx, target.env, missing);
   return account;
 }

@@ -85,17 +85,20 @@ export async function confirmTarget(ctx: UpgradeStepContext, action: string, nam
   const where =
     `${action} in ${target.env.label}: context ${target.info.context}, server ${target.info.server}, AWS account ${target.account.account}, ` +
     `namespaces ${target.namespaces.join(', ')}.${recordingNote(target.env, missing)}`;
-  const name = confirmationName(target.env);
-  const confirmed =
-    target.environment === 'production'
-      ? await ctx.prompt.confirmTyped(`${where} Type "${name}" to go on.`, name)
-      : await ctx.prompt.confirm(`${where} Go on?`, `Run in ${target.env.label}`);
-  if (!confirmed) {
-    ctx.log.warn(`Not confirmed: nothing was changed in ${target.env.label}.`);
-    return undefined;
-  }
+  if (!(await askEnvironment(ctx, target.environment, target.env, where))) return undefined;
   await recordIdentity(ctx, target.env, missing);
   return target;
+}
+
+/** Asks `where` of the person: in staging a confirmation, in production the environment's name typed; says a refusal. */
+export async function askEnvironment(ctx: UpgradeStepContext, environment: UpgradeEnvironment, env: EnvironmentConfig, where: string): Promise<boolean> {
+  const name = confirmationName(env);
+  const confirmed =
+    environment === 'production'
+      ? await ctx.prompt.confirmTyped(`${where} Type "${name}" to go on.`, name)
+      : await ctx.prompt.confirm(`${where} Go on?`, `Run in ${env.label}`);
+  if (!confirmed) ctx.log.warn(`Not confirmed: nothing was changed in ${env.label}.`);
+  return confirmed;
 }
 
 export function targetEvidence(target: Target): EventData {
