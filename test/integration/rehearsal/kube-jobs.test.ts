@@ -123,8 +123,15 @@ describe('rehearsal kube: upgrade stage Jobs', function () {
     assert.deepEqual(orphan.metadata?.ownerReferences ?? [], []);
     await batch.createNamespacedJob({ namespace, body: stageJob('upgrade', { parallelism: 2 }) });
     await waitFor('running upgrade pods', async () => (await stagePods(core, 'upgrade')).filter((p) => p.status?.phase === 'Running').length === 2);
-    await batch.deleteNamespacedJob({ name: 'daml-upgrade-0-1-93-upgrade', namespace, propagationPolicy: 'Foreground' });
-    const terminating = await batch.readNamespacedJob({ name: 'daml-upgrade-0-1-93-upgrade', namespace });
+    // The DELETE's own answer is the Job as it stands, terminating; a read after it could already miss it.
+    const response = await fetch(`${fixture.cluster.httpUrl}/apis/batch/v1/namespaces/${namespace}/jobs/daml-upgrade-0-1-93-upgrade`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${fixture.cluster.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ propagationPolicy: 'Foreground' }),
+    });
+    assert.equal(response.status, 200);
+    const terminating = (await response.json()) as k8s.V1Job;
+    assert.equal(terminating.kind, 'Job');
     assert.ok(terminating.metadata?.deletionTimestamp);
     assert.deepEqual(terminating.metadata?.finalizers, ['foregroundDeletion']);
     await waitFor('the Job to go after its pods', async () => (await batch.listNamespacedJob({ namespace })).items.length === 0);
