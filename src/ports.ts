@@ -292,6 +292,7 @@ export interface HttpProbe {
 
 // ── Section 3, Kubernetes (issue 5): every call names its kube context; the kubeconfig's current context is never used. ──
 import type { JsonValue } from './core/journal/types.js';
+import type { ArgoApplicationInfo } from './ports-argo.js';
 import type { EnvironmentName, UpgradeEnvironment } from './core/runbook/types.js';
 import type { EnvironmentIdentity } from './core/config/types.js';
 
@@ -386,29 +387,6 @@ export interface LeaseSpecInput {
 }
 
 /** An Argo CD Application (argoproj.io/v1alpha1), as far as the procedure reads it. */
-export interface ArgoApplicationInfo {
-  readonly name: string;
-  readonly namespace: string;
-  /** Synced | OutOfSync | Unknown. */
-  readonly syncStatus?: string;
-  /** Healthy | Progressing | Degraded | Missing | … */
-  readonly health?: string;
-  /** An `operation` is requested or running. */
-  readonly operationPending: boolean;
-  /** `initiatedBy.username` of the requested operation, while one is pending. */
-  readonly requestedBy?: string;
-  /** The last operation: Running | Succeeded | Failed | Error | Terminating. */
-  readonly operationPhase?: string;
-  readonly operationMessage?: string;
-  /** `initiatedBy.username` of the last operation. */
-  readonly operationBy?: string;
-  /** `spec.syncPolicy.automated`, when automated sync is on. */
-  readonly automated?: { readonly [key: string]: JsonValue };
-  readonly destinationNamespace?: string;
-  /** The resources it manages (from its status). */
-  readonly resources: readonly { readonly kind: string; readonly namespace?: string; readonly name: string }[];
-}
-
 /** A create or replace refused with 409: someone else changed the object first. */
 export class KubeConflict extends Error {
   constructor(message: string) {
@@ -507,3 +485,4 @@ export interface UpgradePorts extends Phase1Ports {
 }
 
 export * from './ports-github.js';
+export * from './ports-argo.js';

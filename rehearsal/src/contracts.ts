@@ -12,7 +12,11 @@ export type UpgradeStage =
   | 'cleanup-upgraders'
   | 'cleanup-coordinator';
 
+/** The clusters a release deploys and upgrades (PQS, RDS, the DAML upgrade): staging and production. */
 export type ClusterName = 'staging' | 'production';
+
+/** Every Kubernetes cluster of the world: the release's two, and dev (runbook Section 4: no DAML upgrade, no PQS). */
+export type KubeClusterName = ClusterName | 'dev';
 
 /** A fault a scenario injects. Each server acts on the kinds that concern it and ignores the rest. */
 export type Fault =
@@ -34,7 +38,12 @@ export type Fault =
   /** Develop bumps VERSION for the next release once the release PR merges into main: the main → develop sync conflicts. */
   | { kind: 'gitflow-conflict' }
   /** The main build after a merge to lendos `main`: its "Build and Publish" run fails (pushing nothing), or never starts. */
-  | { kind: 'main-build'; outcome: 'failure' | 'never-starts' };
+  | { kind: 'main-build'; outcome: 'failure' | 'never-starts' }
+  /**
+   * Dev's `data-loader-service` PreSync hook Job fails on every sync of `application` (an Argo CD Application, or its
+   * portal, e.g. `lendos-portal`; all of dev's when absent): the sync ends Failed and leaves the deployments as they were.
+   */
+  | { kind: 'data-loader-fails'; application?: string };
 
 /** Durations in milliseconds of world time; the clock scales them by `timeScale`. */
 export interface ScenarioDurations {
@@ -128,14 +137,14 @@ export interface StageSucceeded {
 export type StageSucceededHook = (event: StageSucceeded) => Promise<void>;
 
 /** Reads `{ service image key → tag }` from the workloads repository's values-tags file of a cluster (main branch). */
-export type ValuesTagsReader = (cluster: ClusterName) => Promise<Record<string, string>>;
+export type ValuesTagsReader = (cluster: KubeClusterName) => Promise<Record<string, string>>;
 
 /** What `rehearse --headless` writes to DIR/world.json, and what tests and the extension read. */
 export interface WorldDescription {
   scenario: string;
   kubeconfig: string;
-  contexts: Record<ClusterName, string>;
-  kube: Record<ClusterName, { url: string; token: string }>;
+  contexts: Record<KubeClusterName, string>;
+  kube: Record<KubeClusterName, { url: string; token: string }>;
   aws: {
     region: string;
     ecrEndpoint: string;
@@ -157,12 +166,12 @@ export interface WorldDescription {
     approverToken: string;
   };
   /** Each environment's frontend URLs (lendos-portal, then signing-portal): 200 while the portal has a ready pod, else 503. */
-  urls: Record<ClusterName, string[]>;
+  urls: Record<KubeClusterName, string[]>;
   /**
    * What each environment is, as the release asserts it before any change: the AWS account of its profile, the UID of
    * its cluster's kube-system namespace and its API server; the kubeconfig names each cluster by its EKS ARN.
    */
-  identities: Record<ClusterName, { account: string; clusterUid: string; server: string; eksCluster: string }>;
+  identities: Record<KubeClusterName, { account: string; clusterUid: string; server: string; eksCluster: string }>;
   /** PQS (PostgreSQL) per cluster; absent when the machine has no PostgreSQL binaries. */
   pqs?: Record<ClusterName, { url: string }>;
   remotes: { lendos: string; workloads: string };

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ClusterName, RunningServer } from './contracts.js';
+import type { KubeClusterName, RunningServer } from './contracts.js';
 import { isPodReady } from './kube/controllers/pod-status.js';
 import { Resources, type ClusterStoreView, type KubeObject } from './kube/index.js';
 import { isRecord } from './kube/types.js';
@@ -14,16 +14,16 @@ export const PORTALS = ['lendos-portal', 'signing-portal'] as const;
 export type Portal = (typeof PORTALS)[number];
 
 const TITLES: Record<Portal, string> = { 'lendos-portal': 'LendOS Portal', 'signing-portal': 'LendOS Signing Portal' };
-const CLUSTERS: readonly ClusterName[] = ['staging', 'production'];
+const CLUSTERS: readonly KubeClusterName[] = ['staging', 'production', 'dev'];
 
 export interface FrontendServer extends RunningServer {
   /** Per environment: its lendos-portal URL, then its signing-portal URL. */
-  readonly urls: Readonly<Record<ClusterName, string[]>>;
+  readonly urls: Readonly<Record<KubeClusterName, string[]>>;
 }
 
 export interface FrontendOptions {
   /** Each environment's cluster, read on every request. */
-  clusters: Readonly<Record<ClusterName, { store: ClusterStoreView }>>;
+  clusters: Readonly<Record<KubeClusterName, { store: ClusterStoreView }>>;
   port?: number;
 }
 
@@ -34,7 +34,7 @@ function record(value: unknown): Record<string, unknown> {
 }
 
 /** A ready, non-terminating pod selected by the portal's Deployment, or why there is none. */
-function readyPod(store: ClusterStoreView, cluster: ClusterName, portal: Portal): Answer {
+function readyPod(store: ClusterStoreView, cluster: KubeClusterName, portal: Portal): Answer {
   const deployment = store.get(Resources.deployments, portal, portal);
   if (!deployment) return { status: 503, reason: `deployment ${portal}/${portal} does not exist in ${cluster}` };
   const spec = record(deployment['spec']);
@@ -51,7 +51,7 @@ function readyPod(store: ClusterStoreView, cluster: ClusterName, portal: Portal)
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 
-function page(portal: Portal, cluster: ClusterName, pod: KubeObject): string {
+function page(portal: Portal, cluster: KubeClusterName, pod: KubeObject): string {
   const containers = record(pod['spec'])['containers'];
   const image = String(record(Array.isArray(containers) ? containers[0] : undefined)['image'] ?? '');
   const tag = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : 'latest';
@@ -66,7 +66,7 @@ function page(portal: Portal, cluster: ClusterName, pod: KubeObject): string {
 }
 
 /** `/<environment>/<portal>` and everything under it (the portals are single-page apps), or undefined. */
-function routeOf(pathname: string): { cluster: ClusterName; portal: Portal } | undefined {
+function routeOf(pathname: string): { cluster: KubeClusterName; portal: Portal } | undefined {
   const [cluster, portal] = pathname.split('/').filter(Boolean);
   const knownCluster = CLUSTERS.find((c) => c === cluster);
   const knownPortal = PORTALS.find((p) => p === portal);
@@ -78,7 +78,7 @@ function send(response: ServerResponse, status: number, type: string, body: stri
   response.end(head ? undefined : body);
 }
 
-function handler(options: FrontendOptions, urls: () => Record<ClusterName, string[]>) {
+function handler(options: FrontendOptions, urls: () => Record<KubeClusterName, string[]>) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const head = request.method === 'HEAD';
     if (request.method !== 'GET' && !head) return send(response, 405, 'text/plain', 'only GET and HEAD\n', false, { Allow: 'GET, HEAD' });
@@ -93,9 +93,10 @@ function handler(options: FrontendOptions, urls: () => Record<ClusterName, strin
 /** Starts the frontends' server on 127.0.0.1 (`port` 0 or absent: ephemeral). */
 export async function startFrontends(options: FrontendOptions): Promise<FrontendServer> {
   let base = '';
-  const urlsOf = (): Record<ClusterName, string[]> => ({
+  const urlsOf = (): Record<KubeClusterName, string[]> => ({
     staging: PORTALS.map((portal) => `${base}/staging/${portal}/`),
     production: PORTALS.map((portal) => `${base}/production/${portal}/`),
+    dev: PORTALS.map((portal) => `${base}/dev/${portal}/`),
   });
   const server = createServer(handler(options, urlsOf));
   await new Promise<void>((resolve, reject) => {

@@ -10,6 +10,7 @@ export type {
   EcrImage,
   EcrRegistry,
   Fault,
+  KubeClusterName,
   Scenario,
   ScenarioDurations,
   StageSucceeded,

@@ -46,6 +46,7 @@ const FAULT_KINDS = new Set<Fault['kind']>([
   'lease-contended',
   'gitflow-conflict',
   'main-build',
+  'data-loader-fails',
 ]);
 
 const MAIN_BUILD_OUTCOMES = ['failure', 'never-starts'];
@@ -78,6 +79,9 @@ export function readScenario(value: unknown, source: string): Scenario {
     }
     if (fault.kind === 'main-build' && !MAIN_BUILD_OUTCOMES.includes(String(fault.outcome))) {
       throw new ScenarioError(`${source}: faults[${i}].outcome must be one of ${MAIN_BUILD_OUTCOMES.join(', ')}`);
+    }
+    if (fault.kind === 'data-loader-fails' && fault.application !== undefined && typeof fault.application !== 'string') {
+      throw new ScenarioError(`${source}: faults[${i}].application must be an Argo CD application's name`);
     }
   });
   const description = typeof value.description === 'string' ? value.description : '';

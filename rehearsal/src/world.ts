@@ -1,33 +1,28 @@
 /** The rehearsal world: every part started on loopback, wired together, and described in DIR/world.json. */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ACCOUNTS, createEcrRegistry, startAwsServer, WORLD_REGION, writeAwsConfig, type AwsServer } from './aws/index.js';
+import { ACCOUNTS, createEcrRegistry, startAwsServer, type AwsServer } from './aws/index.js';
 import { createClock } from './clock.js';
-import type { AwsCredentials, ClusterName, EcrRegistry, Scenario, SeedSecret, WorldClock, WorldDescription } from './contracts.js';
+import type { ClusterName, EcrRegistry, KubeClusterName, Scenario, SeedSecret, WorldClock, WorldDescription } from './contracts.js';
 import { startFrontends, type FrontendServer } from './frontends.js';
 import { cloneWorkspace, createRemotes, readValuesTags, type Remotes } from './git/index.js';
 import { PEOPLE } from './git/identities.js';
 import { startGitHubServer, type RunningGitHubServer } from './github/index.js';
-import { Resources, startKubeCluster, writeKubeconfig, type KubeCluster } from './kube/index.js';
+import { startKubeCluster, type KubeCluster } from './kube/index.js';
 import { LedgerLink } from './pqs/rewind.js';
 import { followUpgrades, PQS_CONNECTION_SECRET, pqsUnavailable, startPqs, type PqsServer } from './pqs/index.js';
 import { loadScenario } from './scenario.js';
 import { prepareWorldDir, writeMarker } from './world-dir.js';
-import { worldEnvironment, writeWorkspaceSettings, writeWorldFiles } from './world-files.js';
+import { describe, GITHUB_OWNER, type DescribedSecrets } from './world-describe.js';
+import { writeWorkspaceSettings, writeWorldFiles } from './world-files.js';
 
-/** The runbook's kube context of each cluster. */
-export const WORLD_CONTEXTS: Readonly<Record<ClusterName, string>> = {
-  staging: 'lendos-stg/SREOperatorAccess',
-  production: 'bxci-prod/SREOperatorAccess',
-};
-
-/** The GitHub organisation of the world's repositories. */
-export const GITHUB_OWNER = 'rplendos';
+export { GITHUB_OWNER, WORLD_CONTEXTS } from './world-describe.js';
 
 /** Fixed ports for the servers; each one left out (or 0) is ephemeral. */
 export interface WorldPorts {
   staging?: number;
   production?: number;
+  dev?: number;
   aws?: number;
   github?: number;
   /** The portals' frontend server (world.json `urls`). */
@@ -53,7 +48,8 @@ export interface World {
   readonly worldFile: string;
   readonly scenario: Scenario;
   readonly clock: WorldClock;
-  readonly clusters: Readonly<Record<ClusterName, KubeCluster>>;
+  /** Each Kubernetes cluster: staging, production, and dev (runbook Section 4). */
+  readonly clusters: Readonly<Record<KubeClusterName, KubeCluster>>;
   readonly aws: AwsServer;
   readonly github: RunningGitHubServer;
   readonly ecr: EcrRegistry;
@@ -66,13 +62,8 @@ export interface World {
   stop(): Promise<void>;
 }
 
-interface Secrets {
-  aws: AwsCredentials;
-  kube: Record<ClusterName, string>;
-  github: string;
-  /** The product approver's own GitHub token. */
-  githubApprover: string;
-}
+/** The world's keys; `githubApprover` is the product approver's own GitHub token. */
+type Secrets = DescribedSecrets;
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -82,7 +73,11 @@ const randomText = (alphabet: string, length: number) => [...randomBytes(length)
 function newSecrets(): Secrets {
   return {
     aws: { accessKeyId: `AKIA${randomText(BASE32, 16)}`, secretAccessKey: randomText(`${ALPHANUMERIC}/+`, 40) },
-    kube: { staging: randomBytes(24).toString('base64url'), production: randomBytes(24).toString('base64url') },
+    kube: {
+      staging: randomBytes(24).toString('base64url'),
+      production: randomBytes(24).toString('base64url'),
+      dev: randomBytes(24).toString('base64url'),
+    },
     github: `ghp_${randomText(ALPHANUMERIC, 36)}`,
     githubApprover: `ghp_${randomText(ALPHANUMERIC, 36)}`,
   };
@@ -115,7 +110,7 @@ interface Parts {
   ecr: EcrRegistry;
   aws: AwsServer;
   remotes: Remotes;
-  clusters: Record<ClusterName, KubeCluster>;
+  clusters: Record<KubeClusterName, KubeCluster>;
   github: RunningGitHubServer;
   frontends: FrontendServer;
   pqs?: PqsServer;
@@ -147,8 +142,10 @@ interface ClusterInputs {
   log: (line: string) => void;
 }
 
-function startCluster(name: ClusterName, inputs: ClusterInputs): Promise<KubeCluster> {
+/** A cluster of the world; only staging's and production's hold PQS's Secret and follow upgrades with it. */
+function startCluster(name: KubeClusterName, inputs: ClusterInputs): Promise<KubeCluster> {
   const { pqs } = inputs;
+  const release = name === 'dev' ? undefined : name;
   return startKubeCluster({
     name,
     token: inputs.secrets.kube[name],
@@ -157,8 +154,8 @@ function startCluster(name: ClusterName, inputs: ClusterInputs): Promise<KubeClu
     valuesTags: (c) => readValuesTags(inputs.remotes.workloads, c),
     port: inputs.ports[name] ?? 0,
     workloadsRepoUrl: `https://github.com/${GITHUB_OWNER}/lendos-eks-workloads`,
-    secrets: pqs ? [pqsSecret(pqs, name)] : [],
-    onStageSucceeded: pqs ? followUpgrades(pqs.urls, inputs.log) : undefined,
+    secrets: pqs && release ? [pqsSecret(pqs, release)] : [],
+    onStageSucceeded: pqs && release ? followUpgrades(pqs.urls, inputs.log) : undefined,
   });
 }
 
@@ -180,77 +177,23 @@ async function startParts(
   ]);
   if (pqs) ledger.urls = pqs.urls;
   const inputs: ClusterInputs = { clock, scenario, secrets, ports, remotes, pqs, log };
-  const [staging, production, github] = await settleAll<[KubeCluster, KubeCluster, RunningGitHubServer, void, void]>([
+  const [staging, production, dev, github] = await settleAll<[KubeCluster, KubeCluster, KubeCluster, RunningGitHubServer, void, void]>([
     startCluster('staging', inputs).then((s) => closers.add(s)),
     startCluster('production', inputs).then((s) => closers.add(s)),
+    startCluster('dev', inputs).then((s) => closers.add(s)),
     startGitHubServer({ clock, scenario, token: secrets.github, tokens: { [secrets.githubApprover]: PEOPLE.luis.login }, owner: GITHUB_OWNER, remotes, ecr, port: ports.github ?? 0 }).then((s) =>
       closers.add(s),
     ),
     cloneWorkspace(remotes.lendos, path.join(dir, 'workspace', 'lendos'), { scenario }),
     cloneWorkspace(remotes.workloads, path.join(dir, 'workspace', 'lendos-eks-workloads'), { scenario }),
   ]);
-  const clusters = { staging, production };
+  const clusters = { staging, production, dev };
   ledger.onRestored = (cluster, snapshotAt) => clusters[cluster].ledgerRestored(snapshotAt, clock.now());
   const frontends = closers.add(await startFrontends({ clusters, port: ports.frontends ?? 0 }));
   return { clock, ecr, aws, remotes, clusters, github, frontends, pqs };
 }
 
 const CLUSTER_NAMES: readonly ClusterName[] = ['staging', 'production'];
-
-/** The EKS cluster names of the runbook's environments. */
-const EKS_NAMES: Readonly<Record<ClusterName, string>> = { staging: 'lendos-stg', production: 'bxci-prod' };
-
-/** Each cluster's identity: the account of its environment's profile, its kube-system UID, its server and EKS ARN. */
-function clusterIdentities(clusters: Readonly<Record<ClusterName, KubeCluster>>): WorldDescription['identities'] {
-  const of = (name: ClusterName) => {
-    const account = ACCOUNTS[name];
-    const clusterUid = clusters[name].store.get(Resources.namespaces, undefined, 'kube-system')?.metadata.uid ?? '';
-    return { account, clusterUid, server: clusters[name].url, eksCluster: `arn:aws:eks:${WORLD_REGION}:${account}:cluster/${EKS_NAMES[name]}` };
-  };
-  return { staging: of('staging'), production: of('production') };
-}
-
-/** Writes the kubeconfig and AWS files, and returns the world's description (without its `env`, derived from it). */
-async function describe(scenario: Scenario, dir: string, secrets: Secrets, parts: Parts): Promise<WorldDescription> {
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  const identities = clusterIdentities(parts.clusters);
-  const clusters = (['staging', 'production'] as const).map((name) => ({
-    context: WORLD_CONTEXTS[name],
-    url: parts.clusters[name].url,
-    token: secrets.kube[name],
-    cluster: identities[name].eksCluster,
-  }));
-  await writeKubeconfig(kubeconfig, clusters);
-  const awsFiles = writeAwsConfig(path.join(dir, 'aws'), secrets.aws, WORLD_REGION);
-  const partial: Omit<WorldDescription, 'env'> = {
-    scenario: scenario.name,
-    kubeconfig,
-    contexts: { ...WORLD_CONTEXTS },
-    kube: {
-      staging: { url: parts.clusters.staging.url, token: secrets.kube.staging },
-      production: { url: parts.clusters.production.url, token: secrets.kube.production },
-    },
-    aws: {
-      region: WORLD_REGION,
-      ecrEndpoint: parts.aws.url,
-      rdsEndpoint: parts.aws.url,
-      stsEndpoint: parts.aws.url,
-      configFile: awsFiles.configFile,
-      credentialsFile: awsFiles.credentialsFile,
-      credentials: secrets.aws,
-    },
-    github: { apiUrl: parts.github.url, token: secrets.github, owner: GITHUB_OWNER, productApprovers: [PEOPLE.luis.login], approverToken: secrets.githubApprover },
-    urls: { staging: [...parts.frontends.urls.staging], production: [...parts.frontends.urls.production] },
-    identities,
-    ...(parts.pqs ? { pqs: { staging: { url: parts.pqs.urls.staging }, production: { url: parts.pqs.urls.production } } } : {}),
-    remotes: { ...parts.remotes },
-    workspace: { lendos: path.join(dir, 'workspace', 'lendos'), workloads: path.join(dir, 'workspace', 'lendos-eks-workloads') },
-    dir,
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-  };
-  return { ...partial, env: worldEnvironment(partial) };
-}
 
 /** Starts the world in `dir` and writes `dir/world.json` last, once everything answers. */
 export async function startWorld(options: WorldOptions): Promise<World> {

@@ -2,26 +2,37 @@
 import { CalVer } from '../core/calver.js';
 import { UserError } from '../core/errors.js';
 import { currentStep, durationOf, formatDuration, progressOf, type PlannedStep } from '../core/plan.js';
+import { DEV_FLOW, isDevFlow } from '../core/runbook/index.js';
 import type { StepDef } from '../core/runbook/types.js';
 import { ownerData, whereOf } from '../core/run-owner.js';
 import { scriptedPrompt } from '../engine/scripted-prompt.js';
 import type { CliContext } from './context.js';
 import type { Output } from './output.js';
 
-export async function releaseVersion(ctx: CliContext, requested: string | undefined): Promise<string> {
+/**
+ * The journal to act on: `--release` (a version, or `dev` for the dev flow), else the dev flow for a `dev.` step,
+ * else the active release.
+ */
+export async function releaseVersion(ctx: CliContext, requested: string | undefined, stepId?: string): Promise<string> {
+  if (requested !== undefined && isDevFlow(requested)) return DEV_FLOW;
   if (requested !== undefined) {
     const parsed = CalVer.tryParse(requested);
-    if (!parsed.ok) throw new UserError(`--release ${requested}: ${parsed.error.message}`);
+    if (!parsed.ok) throw new UserError(`--release ${requested}: ${parsed.error.message} (or --release dev for the dev flow)`);
     return parsed.value.format();
   }
+  if (stepId?.startsWith(`${DEV_FLOW}.`)) return DEV_FLOW;
   const active = await ctx.service.activeRelease();
-  if (!active) throw new UserError(`No release is active in ${ctx.root}: pass --release YYYY.R.H, or start one (lendos start YYYY.R.H).`);
+  if (!active) throw new UserError(`No release is active in ${ctx.root}: pass --release YYYY.R.H, or start one (lendos start YYYY.R.H; lendos start dev for a dev sync).`);
   return active;
 }
 
 /** The release to act on (as `releaseVersion`), which must have been started: its journal exists. */
-export async function startedRelease(ctx: CliContext, requested: string | undefined): Promise<string> {
-  const version = await releaseVersion(ctx, requested);
+export async function startedRelease(ctx: CliContext, requested: string | undefined, stepId?: string): Promise<string> {
+  const version = await releaseVersion(ctx, requested, stepId);
+  if (isDevFlow(version)) {
+    if (!(await ctx.service.hasDevFlow())) throw new UserError(`The dev flow was never started in ${ctx.root}: start a dev sync first (lendos start dev, or LendOS: Sync Dev Environment in VS Code).`);
+    return version;
+  }
   if (!(await ctx.service.versions()).includes(version)) {
     throw new UserError(`There is no release ${version} in ${ctx.root}: start it first (lendos start ${version}, or LendOS: Start Release… in VS Code).`);
   }
@@ -78,7 +89,7 @@ export async function statusCommand(ctx: CliContext, out: Output, opts: { releas
   if (reconciled.length > 0) out.warn(`recorded as interrupted (their runs are gone): ${reconciled.join(', ')}`);
   const view = await ctx.service.view(version);
   for (const w of view.warnings) out.warn(`journal: ${w.message}`);
-  const core = view.plan.filter((p) => p.step.phase !== 'recovery' && p.step.phase !== 'dev');
+  const core = view.plan.filter((p) => p.step.phase !== 'recovery');
   const current = currentStep(core);
   const { done, total } = progressOf(core);
   if (opts.json) {
@@ -94,11 +105,11 @@ export async function statusCommand(ctx: CliContext, out: Output, opts: { releas
     });
     return;
   }
-  out.line(`Release ${version}: ${done}/${total} required steps done${current ? ` · current: ${current.step.section} ${current.step.title}` : ''}`);
+  out.line(`${isDevFlow(version) ? 'Dev sync' : `Release ${version}`}: ${done}/${total} required steps done${current ? ` · current: ${current.step.section} ${current.step.title}` : ''}`);
   if (view.state.hotfixOf) out.line(`Hotfix release: fixes ${view.state.hotfixOf} forward.`);
   if (view.state.hotfix) out.line(`Fixed forward by hotfix release ${view.state.hotfix} (lendos status --release ${view.state.hotfix}).`);
   for (const p of view.plan) {
-    if ((p.step.phase === 'recovery' || p.step.phase === 'dev') && p.state.status === 'pending') continue;
+    if ((p.step.phase === 'recovery') && p.state.status === 'pending') continue;
     const ms = durationOf(p.state, new Date());
     const time = ms !== undefined && p.status !== 'skipped' ? ` ${formatDuration(ms)}` : '';
     const where = p.status === 'running' && p.state.run ? ` in ${whereOf(p.state.run)} by ${p.state.run.actor}` : '';

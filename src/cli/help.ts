@@ -4,7 +4,8 @@ export const HELP: Readonly<Record<string, string>> = {
   '': `Usage: lendos <command> [options]
 
 Commands:
-  start    Start a release and make it the active one (lendos start 2025.4.0); --hotfix-of to fix one forward
+  start    Start a release and make it the active one (lendos start 2025.4.0); --hotfix-of to fix one forward;
+           lendos start dev starts a dev sync (Section 4, no release needed)
   plan     List the release's steps in runbook order
   status   Show the state of each step from the release's journal
   run      Run an automated step (lendos run prep.cut-release-branch)
@@ -24,12 +25,16 @@ Options for every command:
 
 Exit codes: 0 ok, 1 failure, 2 usage error.`,
   start: `Usage: lendos start <YYYY.R.H> [--hotfix-of YYYY.R.H] [--workspace DIR]
+       lendos start dev [--workspace DIR]
 
 Starts the release: records its start in .lendos/runs/<version>.jsonl (the journal the extension reads too), makes
 it the active release, and prints the journal's path. A version that was already started is not started again:
 continue it with lendos status / run / done (add --release VERSION when another release is active).
 With --hotfix-of: fixes that release forward (Section 3.4). The version must be its next hotfix (2025.4.0 → 2025.4.1);
-both journals name the other, and the report and status say so.`,
+both journals name the other, and the report and status say so.
+lendos start dev: the dev flow (Section 4: changelog, dev's tags, the Argo CD sync) in its own journal,
+.lendos/runs/dev.jsonl, without a release. A sync in progress is continued; once the last one is done, a new one
+begins (its steps are reset, their history kept). Its steps (dev.*) act on the dev flow wherever --release points.`,
   diagnose: `Usage: lendos diagnose <step-id> [--release YYYY.R.H] [--workspace DIR]
 
 Looks at a failed upgrade step read-only and prints what it found as Markdown (Section 3.4, "Common Issues"): for a

@@ -5,6 +5,7 @@
 import { CalVer } from '../core/calver.js';
 import { UserError } from '../core/errors.js';
 import type { PlannedStep } from '../core/plan.js';
+import { DEV_FLOW, isDevFlow } from '../core/runbook/index.js';
 import { UsageError } from './args.js';
 import { startedRelease } from './commands.js';
 import type { CliContext } from './context.js';
@@ -47,8 +48,9 @@ export async function startCommand(ctx: CliContext, out: Output, text: string, h
     out.line('Next: the same Phase 1 steps (lendos plan), on release/' + hotfix + '.');
     return EXIT.ok;
   }
+  if (isDevFlow(text)) return startDevCommand(ctx, out);
   const parsed = CalVer.tryParse(text);
-  if (!parsed.ok) throw new UserError(`cannot start the release: ${parsed.error.message}`);
+  if (!parsed.ok) throw new UserError(`cannot start the release: ${parsed.error.message} (or lendos start dev for a dev sync)`);
   const version = parsed.value.format();
   const { state } = await ctx.service.view(version);
   if (state.startedAt !== undefined) {
@@ -68,6 +70,17 @@ export async function startCommand(ctx: CliContext, out: Output, text: string, h
   return EXIT.ok;
 }
 
+/** `lendos start dev`: the dev flow (Section 4) becomes the active one; a new sync begins once the last one is done. */
+async function startDevCommand(ctx: CliContext, out: Output): Promise<number> {
+  const { reset, fresh } = await ctx.service.startDevSync();
+  if (fresh) out.line('Started the dev flow (Section 4); it is now the active one.');
+  else if (reset.length > 0) out.line(`The last dev sync was done: a new one begins (${reset.length} step(s) reset; their history stays in the journal).`);
+  else out.line('A dev sync is in progress: it is the active one again.');
+  out.line(`Journal: ${ctx.journalPath(DEV_FLOW)}`);
+  out.line('Next: lendos status shows where it stands; lendos run dev.changelog lists what is new since the last sync.');
+  return EXIT.ok;
+}
+
 export interface DoneOptions {
   readonly stepId: string;
   readonly release?: string;
@@ -76,7 +89,7 @@ export interface DoneOptions {
 }
 
 export async function doneCommand(ctx: CliContext, out: Output, opts: DoneOptions): Promise<number> {
-  const version = await startedRelease(ctx, opts.release);
+  const version = await startedRelease(ctx, opts.release, opts.stepId);
   const planned = await plannedStep(ctx, version, opts.stepId);
   const { step } = planned;
   if (step.kind === 'automated' && !opts.force) {
@@ -117,7 +130,7 @@ export interface SkipOptions {
 
 export async function skipCommand(ctx: CliContext, out: Output, opts: SkipOptions): Promise<number> {
   if (!opts.reason.trim()) throw new UsageError('say why the step is skipped: --reason TEXT');
-  const version = await startedRelease(ctx, opts.release);
+  const version = await startedRelease(ctx, opts.release, opts.stepId);
   await ctx.service.skip(version, opts.stepId, opts.reason);
   await printRecorded(ctx, out, version, opts.stepId, 'Skipped', `reason: ${opts.reason}`);
   return EXIT.ok;
@@ -128,7 +141,7 @@ export async function resetCommand(
   out: Output,
   opts: { stepId: string; release?: string },
 ): Promise<number> {
-  const version = await startedRelease(ctx, opts.release);
+  const version = await startedRelease(ctx, opts.release, opts.stepId);
   await ctx.service.reset(version, opts.stepId);
   await printRecorded(ctx, out, version, opts.stepId, 'Reset');
   out.line('Its earlier history stays in the journal.');

@@ -16,7 +16,7 @@ export interface RunOptions {
 
 /** Runs the step; the exit code is 0 when it succeeded (or was already done), else 1. */
 export async function runCommand(ctx: CliContext, out: Output, opts: RunOptions): Promise<number> {
-  const version = await startedRelease(ctx, opts.release);
+  const version = await startedRelease(ctx, opts.release, opts.stepId);
   // Before anything runs: a --set field the step's form does not ask for is refused (exit 2), never ignored.
   const values = await checkedSetValues(ctx, version, opts.stepId, opts.set);
   const abort = new AbortController();

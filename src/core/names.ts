@@ -101,6 +101,16 @@ export function parseDevDeployTag(tag: string): { version: CalVer; build: number
   return version?.ok && match?.[2] ? { version: version.value, build: Number(match[2]) } : null;
 }
 
+/**
+ * The image tag a `deploy/dev-2025.4.0.3392` build pushes: `dev-2025.4.0.3392` (an image tag has no "/"). Either form
+ * is accepted; null when it is neither.
+ */
+export function devImageTag(tag: string): string | null {
+  const text = typeof tag === 'string' ? tag.trim() : '';
+  const parsed = parseDevDeployTag(text.startsWith('deploy/') ? text : `deploy/${text}`);
+  return parsed ? `dev-${parsed.version.format()}.${parsed.build}` : null;
+}
+
 // ── RDS snapshots ───────────────────────────────────────────────────────────────────────────────────────
 
 /** What is wrong with an RDS cluster or snapshot identifier, or null when it is valid. */

@@ -86,7 +86,7 @@ function displayStatus(step: StepDef, state: StepState, blockedBy: readonly stri
 
 /** The step to show in the status bar: the first running or failed step, else the first ready required one. */
 export function currentStep(plan: readonly PlannedStep[]): PlannedStep | undefined {
-  const core = plan.filter((p) => p.step.phase !== 'recovery' && p.step.phase !== 'dev');
+  const core = plan.filter((p) => p.step.phase !== 'recovery');
   return (
     core.find((p) => p.status === 'running') ??
     core.find((p) => p.status === 'failed' || p.status === 'cancelled') ??

@@ -8,6 +8,7 @@ import type { JournalEvent, JsonValue } from './journal/types.js';
 import type { PlannedStep } from './plan.js';
 import type { PhaseDef } from './runbook/types.js';
 import { escapeMarkdown, neutraliseLine } from './text.js';
+import { flowTitle } from './flows.js';
 import { BUILT_TAGS_STEP } from './values-tags/facts.js';
 
 export interface ReportInput {
@@ -151,7 +152,7 @@ export function reportMarkdown(input: ReportInput): string {
   const json = reportJson(input);
   const span = formatDuration(durationOf(json.startedAt, json.lastEventAt));
   const out = [
-    `# Release ${input.version}`,
+    `# ${flowTitle(input.version)}`,
     '',
     `Started ${json.startedAt?.slice(0, 16).replace('T', ' ') ?? '—'} UTC by ${json.startedBy ? person(json.startedBy) : '—'}; ` +
       `${json.done} of ${json.total} steps done${span ? `; ${span} from the first event to the last` : ''}.`,

@@ -9,7 +9,7 @@ import { UserError } from '../core/errors.js';
 import { foldJournal } from '../core/journal/fold.js';
 import { JOURNAL_VERSION, type EventData, type JournalEvent, type JournalWarning, type ReleaseState } from '../core/journal/types.js';
 import { planRelease, type PlannedStep } from '../core/plan.js';
-import { buildRunbook } from '../core/runbook/index.js';
+import { buildRunbook, DEV_FLOW, isDevFlow } from '../core/runbook/index.js';
 import type { Runbook, StepDef } from '../core/runbook/types.js';
 import type { Clock, JournalStore, WorkspaceRepo } from '../ports.js';
 import { checkWorkspace } from './workspace.js';
@@ -125,14 +125,35 @@ export class ReleaseService {
     this.changed.fire(version);
   }
 
-  /** Versions that have a journal; cheap (no journal is read). */
-  versions(): Promise<string[]> {
-    return this.deps.store.list();
+  /** Versions that have a journal (the dev flow's is not a release's); cheap (no journal is read). */
+  async versions(): Promise<string[]> {
+    return (await this.deps.store.list()).filter((version) => !isDevFlow(version));
+  }
+
+  /** Whether the dev flow was ever started in this workspace. */
+  hasDevFlow(): Promise<boolean> {
+    return this.deps.store.exists(DEV_FLOW);
+  }
+
+  /**
+   * Makes the dev flow (Section 4, its own journal) the active one, starting it on first use. A sync in progress is
+   * continued; once the last one is done, a new one begins: its steps are reset (their history stays in the journal).
+   */
+  async startDevSync(): Promise<{ readonly reset: readonly string[]; readonly fresh: boolean }> {
+    const fresh = !(await this.hasDevFlow());
+    if (fresh) await this.append({ release: DEV_FLOW, type: 'release.started', data: { flow: DEV_FLOW } });
+    const { plan } = await this.view(DEV_FLOW);
+    const finished = plan.every((p) => p.step.optional || p.state.status === 'succeeded' || p.state.status === 'skipped');
+    const reset = finished ? plan.filter((p) => p.state.status !== 'pending').map((p) => p.step.id) : [];
+    for (const step of reset) await this.append({ release: DEV_FLOW, step, type: 'step.reset', message: 'A new dev sync begins.' });
+    await this.deps.store.setActiveRelease(DEV_FLOW);
+    this.changed.fire(DEV_FLOW);
+    return { reset, fresh };
   }
 
   /** Every release with its progress (reads and folds each journal). */
   async releases(): Promise<ReleaseSummary[]> {
-    const [versions, active] = await Promise.all([this.deps.store.list(), this.deps.store.activeRelease()]);
+    const [versions, active] = await Promise.all([this.versions(), this.deps.store.activeRelease()]);
     const summaries = await Promise.all(
       versions.map(async (version) => {
         const view = await this.view(version);

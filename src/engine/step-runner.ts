@@ -8,6 +8,7 @@ import { UserError, messageOf } from '../core/errors.js';
 import type { EventData, JournalEventType } from '../core/journal/types.js';
 import { ownerData, whereOf, type RunOwner, type RunShell } from '../core/run-owner.js';
 import type { StepDef, UpgradeStage } from '../core/runbook/types.js';
+import { isDevFlow } from '../core/runbook/index.js';
 import type { RunLocks } from '../ports.js';
 import type { ReleaseService, ReleaseView } from './release-service.js';
 import { lockStep, newOwner, refuseConfigProblems } from './run-guard.js';
@@ -117,9 +118,14 @@ export class StepRunner {
     const status = new Map(view.plan.map((p) => [p.step.id, p.state.status]));
     const append = (type: JournalEventType, data: EventData, message?: string, keep?: 'first') =>
       this.service.appendEvent({ release: version, step: stepId, type, message, data, ...(keep ? { keep } : {}) });
+    const release = isDevFlow(version) ? undefined : CalVer.parse(version);
     const ctx: StepContext = {
       step: planned.step,
-      version: CalVer.parse(version),
+      // The dev flow has no release version: a dev step that asked for one would be a bug, said as such.
+      get version(): CalVer {
+        if (!release) throw new Error(`${stepId} runs in the dev flow, which has no release version`);
+        return release;
+      },
       config: this.service.config(),
       evidenceOf: (id) => evidence.get(id) ?? {},
       log: shell.log,

@@ -17,6 +17,8 @@ export const AUTOMATED_STEPS: readonly (string | RegExp)[] = [
   'production.smoke-test',
   'production.gitflow',
   'dev.changelog',
+  'dev.image-tags',
+  'dev.sync-apps',
   /^(staging|production)\.recovery\.restart-backends$/,
   /^(staging|production)\.rollback\.(stop-services|choose-snapshot|rename-cluster|restore-cluster|revert-values-tags|argocd-sync|scale-up|validate)$/,
 ];

@@ -8,6 +8,8 @@ import { createUpgradeBranch } from './upgrade-branch.js';
 import { buildUpgradeImages } from './upgrade-images.js';
 import { updateValuesTags } from './values-tags/step.js';
 import { devChangelogStep } from './dev/changelog.js';
+import { devImageTags } from './dev/image-tags.js';
+import { devSyncApps } from './dev/sync-apps.js';
 import { bumpVersion } from './version-file.js';
 
 /** Phase 1 · Preparation (1.1–1.4); they need `Phase1Ports`. */
@@ -18,8 +20,8 @@ export const phase1Executors: readonly StepExecutor<Phase1Ports>[] = [
   buildUpgradeImages,
 ];
 
-/** Phase 2 and 3 · the GitHub steps, and Section 4's dev changelog; they need `UpgradePorts` (GitHub, ECR, git). */
-export const githubExecutors: readonly StepExecutor<UpgradePorts>[] = [identifyBuiltTags, updateValuesTags, devChangelogStep];
+/** Phase 2 and 3 · the GitHub steps, and Section 4's dev flow; they need `UpgradePorts` (GitHub, ECR, git, Kubernetes). */
+export const githubExecutors: readonly StepExecutor<UpgradePorts>[] = [identifyBuiltTags, updateValuesTags, devChangelogStep, devImageTags, devSyncApps];
 
 /** Every executor: Phase 1, the GitHub steps, the Section 3 procedure and the rollback in both environments. */
 export async function allExecutors(): Promise<readonly StepExecutor<UpgradePorts>[]> {

@@ -50,7 +50,7 @@ export class ReleaseSession implements vscode.Disposable {
   private async load(): Promise<void> {
     try {
       const active = await this.service.activeRelease();
-      this.hasReleases = (await this.service.versions()).length > 0;
+      this.hasReleases = (await this.service.versions()).length > 0 || (await this.service.hasDevFlow());
       this.current = active ? await this.service.view(active) : undefined;
       for (const w of this.current?.warnings ?? []) this.log.warn(`Journal ${active}: ${w.message}`);
     } catch (error) {

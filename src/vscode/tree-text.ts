@@ -4,6 +4,7 @@
  * escape sequences for labels and descriptions, escaped Markdown (no links, HTML, icons) for tooltips. No `vscode`
  * import, so it is unit-tested; tree-items.ts wraps these strings in TreeItems and MarkdownStrings.
  */
+import { flowTitle } from '../core/runbook/index.js';
 import type { JsonValue } from '../core/journal/types.js';
 import { STATUS_LABELS, durationOf, formatDuration, type DisplayStatus, type PlannedStep } from '../core/plan.js';
 import { whereOf } from '../core/run-owner.js';
@@ -102,5 +103,5 @@ export function releaseTooltipMarkdown(
   const started = startedAt
     ? `Started ${escapeMarkdown(startedAt.slice(0, 16).replace('T', ' '))} UTC by ${escapeMarkdown(startedBy ?? 'unknown')}`
     : '';
-  return `**Release ${version}**\n\n${started}`;
+  return `**${flowTitle(version)}**\n\n${started}`;
 }

@@ -2,6 +2,7 @@
 import os from 'node:os';
 import * as vscode from 'vscode';
 import { aggregateStatus, progressOf, type PlannedStep } from '../core/plan.js';
+import { flowTitle } from '../core/runbook/index.js';
 import type { GroupDef, PhaseDef } from '../core/runbook/types.js';
 import { neutralise } from '../core/text.js';
 import type { ReleaseView } from '../engine/release-service.js';
@@ -59,7 +60,7 @@ export class ReleaseTreeProvider implements vscode.TreeDataProvider<ReleaseNode>
       case 'notice':
         return noticeItem(node);
       case 'phase':
-        return aggregateItem(view, `${node.phase.title}`, `phase:${node.phase.id}`, view.plan.filter((p) => p.step.phase === node.phase.id), node.phase.id !== 'recovery' && node.phase.id !== 'dev');
+        return aggregateItem(view, `${node.phase.title}`, `phase:${node.phase.id}`, view.plan.filter((p) => p.step.phase === node.phase.id), node.phase.id !== 'recovery');
       case 'group':
         return aggregateItem(view, node.group.title, `group:${node.group.id}`, view.plan.filter((p) => p.step.group === node.group.id), false);
       case 'step':
@@ -147,9 +148,9 @@ function logLineItem(view: ReleaseView, node: Extract<ReleaseNode, { kind: 'logL
 }
 
 function releaseItem(view: ReleaseView): vscode.TreeItem {
-  const core = view.plan.filter((p) => p.step.phase !== 'recovery' && p.step.phase !== 'dev');
+  const core = view.plan.filter((p) => p.step.phase !== 'recovery');
   const { done, total } = progressOf(core);
-  const item = new vscode.TreeItem(`Release ${view.version}`, vscode.TreeItemCollapsibleState.Expanded);
+  const item = new vscode.TreeItem(flowTitle(view.version), vscode.TreeItemCollapsibleState.Expanded);
   item.id = `release:${view.version}`;
   item.description = `${done}/${total} steps done`;
   item.iconPath = statusIcon(aggregateStatus(core));

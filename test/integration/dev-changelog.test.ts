@@ -43,6 +43,7 @@ describe('dev changelog since the last dev sync (built CLI, rehearsal world)', f
   after(async () => w?.close());
 
   it('needs the sync to be requested first, then lists what was merged since, grouped', async () => {
+    assert.equal((await w.lendos('start', 'dev')).code, 0);
     const early = await w.lendos('run', 'dev.changelog');
     assert.equal(early.code, 1);
     assert.match(early.stderr + early.stdout, /depends on steps that are not done: dev\.request-sync/);
@@ -50,7 +51,7 @@ describe('dev changelog since the last dev sync (built CLI, rehearsal world)', f
     const done = await w.lendos('run', 'dev.changelog');
     assert.equal(done.code, 0, done.stdout + done.stderr);
     const out = done.stdout;
-    assert.match(out, /Dev was last synced by [0-9a-f]{7} \(.+\) of values-tags-dev\.yaml: deploy\/dev-2025\.4\.0\.3392/);
+    assert.match(out, /Dev was last synced by [0-9a-f]{7} \(.+\) of values-tags-dev\.yaml: dev-2025\.4\.0\.3392/);
     const features = out.indexOf('### Features');
     const fixes = out.indexOf('### Fixes');
     const other = out.indexOf('### Other changes');
@@ -61,6 +62,7 @@ describe('dev changelog since the last dev sync (built CLI, rehearsal world)', f
     assert.ok(out.slice(other).includes(`- #${merged['chore']} Bump the JSON API client`), out);
     assert.match(out, /dev\.changelog: succeeded — \d+ PR\(s\) merged to main since dev was last synced/);
     const report = await w.lendos('report');
+    assert.match(report.stdout, /^# Dev sync\n/);
     assert.match(report.stdout, /Generate the changelog since the last sync \| succeeded/);
   });
 });

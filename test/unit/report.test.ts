@@ -34,7 +34,7 @@ const EVENTS: JournalEvent[] = [
   event(4, 'step.failed', 'prep.bump-version', 'push refused | [click](command:x) <img>\nsecond line', undefined, MALLORY),
   event(5, 'step.started', 'prep.bump-version'),
   event(7, 'step.succeeded', 'prep.bump-version', 'VERSION bumped', { branch: 'release/2025.4.0', commit: 'b'.repeat(40) }),
-  event(90, 'step.marked-done', 'dev.request-sync', 'asked in Teams', { note: 'Luis asked' }),
+  event(90, 'step.marked-done', 'recovery.fix-forward', 'not needed', { note: 'Luis asked' }),
 ];
 
 describe('the release report (journal → Markdown and JSON)', () => {
@@ -43,8 +43,8 @@ describe('the release report (journal → Markdown and JSON)', () => {
     assert.match(md, /^# Release 2025\.4\.0\n\nStarted 2025-11-10 09:00 UTC by Ada Release; 2 of \d+ steps done; 1h 30m from the first event to the last\./);
     assert.match(md, /\| 1\.1 \| Cut release branch \| succeeded \| Ada Release \| 2025-11-10 09:01 \| 1m \| release/);
     assert.match(md, /\| 1\.2 \| Update VERSION file \| succeeded \(2 runs\) \| Ada Release \| 2025-11-10 09:05 \| 2m \| release/);
-    assert.match(md, /Product requests a sync \| succeeded \| Ada Release \(by hand\)/);
-    assert.doesNotMatch(md, /Data reseeding/, 'an optional step nobody touched is left out');
+    assert.match(md, /Fix forward \| succeeded \| Ada Release \(by hand\)/);
+    assert.doesNotMatch(md, /Data validation fails/, 'an optional step nobody touched is left out');
     assert.match(md, /## Failures and reruns\n\n- 2025-11-10 09:04 — Update VERSION file: push refused \\\| \\\[click\\\]\\\(command\\:x\\\) \\<img\\> \(Mallory␛\)/);
   });
 

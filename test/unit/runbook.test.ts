@@ -52,7 +52,6 @@ const EXPECTED_IDS = `
   production.rollback.stop-services production.rollback.choose-snapshot production.rollback.rename-cluster
   production.rollback.restore-cluster production.rollback.revert-values-tags production.rollback.argocd-sync
   production.rollback.scale-up production.rollback.validate
-  dev.request-sync dev.changelog dev.image-tags dev.sync-apps dev.verify dev.data-reseeding
 `
   .trim()
   .split(/\s+/);
@@ -143,10 +142,10 @@ describe('runbook as data', () => {
     assert.ok(runbook.steps.every((s) => s.kind === 'manual' || s.kind === 'approval'));
   });
 
-  it('marks Canton restart, recovery and dev optional, and the main line required', () => {
+  it('marks Canton restart and recovery optional, and the main line required', () => {
     const optional = runbook.steps.filter((s) => s.optional).map((s) => s.id);
     const expected = runbook.steps
-      .filter((s) => s.phase === 'recovery' || s.phase === 'dev' || s.id.endsWith('.canton-restart'))
+      .filter((s) => s.phase === 'recovery' || s.id.endsWith('.canton-restart'))
       .map((s) => s.id);
     assert.deepEqual(optional, expected);
     const recovery = stepsOfPhase(runbook, 'recovery');
@@ -156,7 +155,6 @@ describe('runbook as data', () => {
       assert.equal(rollback.length, 8);
       assert.ok(rollback.every((s, i) => s.environment === environment && s.dependsOn.length === (i === 0 ? 0 : 1)));
     }
-    assert.ok(stepsOfPhase(runbook, 'dev').every((s) => s.group === 'dev' && s.environment === 'dev'));
   });
 
   it('links the phases as the runbook does', () => {
@@ -286,14 +284,6 @@ describe('runbook as data', () => {
     assert.match(text, /<canton cluster id>/);
   });
 
-  it('syncs the dev Argo CD applications from the configuration', () => {
-    const commands = step(runbook, 'dev.sync-apps').commands;
-    for (const app of config.environments.dev.argoApplications) {
-      assert.ok(commands.includes(`argocd app sync ${app} --prune`), app);
-    }
-    assert.match(step(runbook, 'dev.image-tags').guidance, /deploy\/dev-2025\.4\.0\.<build>/);
-  });
-
   it('names runbook headings as anchors', () => {
     assert.equal(step(runbook, 'staging.upgrade.scale-down').anchor, '3.1.1 Scale Down Services');
     assert.equal(step(runbook, 'prep.cut-release-branch').anchor, '1.1 Cut Release Branch');
@@ -308,7 +298,6 @@ describe('runbook as data', () => {
         'Phase 2 · Staging deployment',
         'Phase 3 · Production deployment',
         'Recovery',
-        'Dev environment',
       ],
     );
     assert.deepEqual(
@@ -319,7 +308,6 @@ describe('runbook as data', () => {
         ['recovery', 'recovery', '3.4'],
         ['staging.rollback', 'recovery', '3.4'],
         ['production.rollback', 'recovery', '3.4'],
-        ['dev', 'dev', '4'],
       ],
     );
     assert.equal(runbook.groups[0]?.title, 'DAML upgrade in staging');
@@ -382,7 +370,7 @@ describe('runbook anchors against the bundled runbook text', () => {
     const { buildRunbook: build } = await import('../../src/core/runbook/index.js');
     const { defaultConfig: defaults } = await import('../../src/core/config/defaults.js');
     const lines = readFileSync('media/release-execution-runbook.txt', 'utf8').split('\n').map((l) => l.trim());
-    for (const step of build('2025.4.0', defaults()).steps) {
+    for (const step of [...build('2025.4.0', defaults()).steps, ...build('dev', defaults()).steps]) {
       const matches = lines.filter((l) => l === step.anchor).length;
       if (matches !== 1) throw new Error(`${step.id}: anchor ${JSON.stringify(step.anchor)} matches ${matches} lines`);
     }

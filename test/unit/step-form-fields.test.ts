@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CalVer } from '../../src/core/calver.js';
 import { defaultConfig } from '../../src/core/config/defaults.js';
-import { buildRunbook } from '../../src/core/runbook/index.js';
+import { buildRunbook, DEV_FLOW } from '../../src/core/runbook/index.js';
 import type { FormField, Prompt, StepContext, StepExecutor } from '../../src/engine/step-types.js';
 import type { Phase1Ports } from '../../src/ports.js';
 import { allExecutors } from '../../src/steps/index.js';
@@ -17,6 +17,7 @@ import { productApproval } from '../../src/steps/github/approval.js';
 import { identifyBuiltTags } from '../../src/steps/github/built-tags.js';
 import { builtTagsContext } from './built-tags-fakes.js';
 import { chooseSnapshot } from '../../src/steps/rollback/choose-snapshot.js';
+import { devImageTags } from '../../src/steps/dev/image-tags.js';
 
 /** Only what the rollback's snapshot form reads: the cluster's snapshots in RDS. */
 function snapshotContext(prompt: Prompt): StepContext<Phase1Ports> {
@@ -24,6 +25,22 @@ function snapshotContext(prompt: Prompt): StepContext<Phase1Ports> {
   const rds = { listSnapshots: async () => [snapshot] };
   const context = phase1Context('staging.rollback.choose-snapshot', prompt) as unknown as Record<string, unknown>;
   return { ...context, evidenceOf: () => ({}), log: { warn: () => undefined, info: () => undefined }, ports: { rds: async () => rds } } as unknown as StepContext<Phase1Ports>;
+}
+
+/** Only what dev's tag form reads: access to lendos-eks-workloads and each portal image's ECR listing. */
+function devTagsContext(prompt: Prompt): StepContext<Phase1Ports> {
+  const step = buildRunbook(DEV_FLOW, defaultConfig()).steps.find((s) => s.id === 'dev.image-tags');
+  const image = (tag: string, pushedAt: string) => ({ tag, digest: `sha256:${'a'.repeat(64)}`, sizeBytes: 1, pushedAt });
+  const ecr = { listImages: async () => [image('v0.0.830', '2026-12-01T10:00:00Z'), image('dev-2025.4.0.3405', '2026-12-02T10:00:00Z')] };
+  const repo = (name: string) => ({ owner: 'rplendos', name });
+  const ports = {
+    github: async () => ({ checkAccess: async () => ({ ok: true }) }),
+    repositories: async () => ({ lendos: repo('lendos'), workloads: repo('lendos-eks-workloads') }),
+    ecr: async () => ecr,
+    workspaceRoot: '/nowhere',
+  };
+  const log = { warn: () => undefined, info: () => undefined };
+  return { step, config: defaultConfig(), prompt, evidenceOf: () => ({}), log, ports } as unknown as StepContext<Phase1Ports>;
 }
 
 const VERSION = '2025.4.0';
@@ -86,6 +103,11 @@ const FORMS: {
     file: 'src/steps/github/built-tags-form.ts',
     executor: identifyBuiltTags as StepExecutor<Phase1Ports, unknown>,
     show: (prompt) => identifyBuiltTags.prepare?.(builtTagsContext(prompt)) ?? Promise.resolve(),
+  },
+  {
+    file: 'src/steps/dev/image-tags.ts',
+    executor: devImageTags as unknown as StepExecutor<Phase1Ports, unknown>,
+    show: (prompt) => devImageTags.prepare?.(devTagsContext(prompt) as never) ?? Promise.resolve(),
   },
   {
     file: 'src/steps/rollback/choose-snapshot.ts',

@@ -4,21 +4,28 @@ import type { AwsCredentials } from '../contracts.js';
 /** The runbook's region for ECR and RDS. */
 export const WORLD_REGION = 'us-east-1';
 
-/** The three AWS accounts the runbook's profiles reach: ECR lives in artifacts, each Canton cluster in its own. */
+/** The AWS accounts the runbook's profiles reach: ECR lives in artifacts, each environment's cluster in its own. */
 export const ACCOUNTS = {
   artifacts: '418272790138',
   staging: '620134885217',
   production: '739451022368',
+  dev: '508726114933',
 } as const;
 
-/** The runbook's `assume` targets, as shared-config profile names. */
+/** The release's `assume` targets (Sections 1–3), as shared-config profile names. */
 export const RUNBOOK_PROFILES = [
   'artifacts-prod/SREOperatorAccess',
   'lendos-stg/SREOperatorAccess',
   'bxci-prod/SREOperatorAccess',
 ] as const;
 
-export type ProfileName = (typeof RUNBOOK_PROFILES)[number] | 'default';
+/** The dev environment's `assume` target (Section 4): its own account, no RDS of the release's. */
+export const DEV_PROFILE = 'lendos-dev/SREOperatorAccess';
+
+/** Every profile the world's config files define besides `default`. */
+export const WORLD_PROFILES = [...RUNBOOK_PROFILES, DEV_PROFILE] as const;
+
+export type ProfileName = (typeof WORLD_PROFILES)[number] | 'default';
 
 /** Who a key is, as STS GetCallerIdentity tells it. */
 export interface AwsIdentity {
@@ -37,10 +44,11 @@ function keyLike(prefix: string, seed: string): string {
   return prefix + [...bytes.subarray(0, 16)].map((b) => BASE32[b % 32]).join('');
 }
 
-const PROFILE_ACCOUNTS: Record<(typeof RUNBOOK_PROFILES)[number], string> = {
+const PROFILE_ACCOUNTS: Record<(typeof WORLD_PROFILES)[number], string> = {
   'artifacts-prod/SREOperatorAccess': ACCOUNTS.artifacts,
   'lendos-stg/SREOperatorAccess': ACCOUNTS.staging,
   'bxci-prod/SREOperatorAccess': ACCOUNTS.production,
+  'lendos-dev/SREOperatorAccess': ACCOUNTS.dev,
 };
 
 /**
@@ -55,7 +63,7 @@ export function worldIdentities(credentials: AwsCredentials): AwsIdentity[] {
     arn: `arn:aws:iam::${ACCOUNTS.artifacts}:user/${ENGINEER}`,
     userId: keyLike('AIDA', `${credentials.accessKeyId}:user`),
   };
-  const profiles = RUNBOOK_PROFILES.map((profile): AwsIdentity => {
+  const profiles = WORLD_PROFILES.map((profile): AwsIdentity => {
     const account = PROFILE_ACCOUNTS[profile];
     const role = `AWSReservedSSO_SREOperatorAccess_${createHash('sha256').update(account).digest('hex').slice(0, 16)}`;
     return {

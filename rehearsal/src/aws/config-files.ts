@@ -16,7 +16,8 @@ const configSection = (profile: string): string =>
 
 /**
  * Writes shared config and credentials files that define the runbook's profiles (`artifacts-prod/SREOperatorAccess`,
- * `lendos-stg/SREOperatorAccess`, `bxci-prod/SREOperatorAccess`) and `default`, all with static keys of the world.
+ * `lendos-stg/SREOperatorAccess`, `bxci-prod/SREOperatorAccess`, `lendos-dev/SREOperatorAccess`) and `default`, all
+ * with static keys of the world.
  */
 export function writeAwsConfig(dir: string, credentials: AwsCredentials, region: string): AwsConfigFiles {
   mkdirSync(dir, { recursive: true });

@@ -11,8 +11,9 @@ export function createEcrRegistry(clock: WorldClock, scenario: Scenario): EcrReg
 
 export { startAwsServer, type AwsServer, type AwsServerOptions } from './server.js';
 export { writeAwsConfig, type AwsConfigFiles } from './config-files.js';
-export { ACCOUNTS, RUNBOOK_PROFILES, WORLD_REGION, worldIdentities, type AwsIdentity } from './accounts.js';
+export { ACCOUNTS, DEV_PROFILE, RUNBOOK_PROFILES, WORLD_PROFILES, WORLD_REGION, worldIdentities, type AwsIdentity } from './accounts.js';
 export type { RdsClusterView, RdsInstanceView, RdsSnapshotView, RdsView } from './rds-view.js';
 export { SERVICE_HISTORIES, UPGRADE_BUILDS, UPGRADE_REPOSITORY } from './seed.js';
+export { DATA_LOADER_REPOSITORY, DEV_BUILDS, type DevBuild } from './seed-dev.js';
 export { verifySigV4, type SigV4Request, type SigV4Verdict } from './sigv4.js';
 export { signRequest, type SigningInput } from './sigv4-sign.js';

@@ -1,7 +1,8 @@
-import type { Scenario, WorldClock } from '../contracts.js';
+import type { EcrImageInput, Scenario, WorldClock } from '../contracts.js';
 import { createClock } from '../clock.js';
 import type { EcrStore } from './ecr-store.js';
 import { buildManifest } from './manifest.js';
+import { DATA_LOADER_REPOSITORY, devPushes } from './seed-dev.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MB = 1024 * 1024;
@@ -58,20 +59,28 @@ function pushTimes(count: number, end: Date, random: () => number): Date[] {
   return Array.from({ length: count }, (_, i) => new Date(Math.round(start + slot * (i + 0.5 * random()))));
 }
 
-function seedService(store: EcrStore, scenario: Scenario, history: ServiceHistory, end: Date): void {
+type SeedPush = EcrImageInput & { pushedAt: Date };
+
+/** Pushes in push-time order, so a repository's images stay in the order ECR received them. */
+function pushInOrder(store: EcrStore, pushes: SeedPush[]): void {
+  for (const push of [...pushes].sort((a, b) => a.pushedAt.getTime() - b.pushedAt.getTime())) store.push(push);
+}
+
+function seedService(store: EcrStore, scenario: Scenario, history: ServiceHistory, end: Date, extra: SeedPush[]): void {
   const random = randomFor(scenario, history.repository);
   store.createRepository(history.repository, new Date(end.getTime() - 700 * DAY_MS));
   const times = pushTimes(history.images, end, random);
   const untagged = times.map((_, i) => i < times.length - 10 && random() < UNTAGGED_SHARE);
   const taggedCount = untagged.filter((u) => !u).length;
   let patch = history.latestPatch - taggedCount + 1;
-  times.forEach((pushedAt, i) => {
+  const pushes = times.map((pushedAt, i): SeedPush => {
     const [low, high] = history.sizeMb;
     const sizeBytes = Math.round((low + random() * (high - low)) * MB);
     const tags = untagged[i] ? [] : [`v0.0.${patch++}`];
     const manifest = buildManifest(`${scenario.seed}:${history.repository}:${i}`, sizeBytes);
-    store.push({ repository: history.repository, tags, manifest, pushedAt });
+    return { repository: history.repository, tags, manifest, pushedAt };
   });
+  pushInOrder(store, [...pushes, ...extra.filter((push) => push.repository === history.repository)]);
 }
 
 function seedUpgradeImages(store: EcrStore, scenario: Scenario, end: Date): void {
@@ -88,9 +97,12 @@ function seedUpgradeImages(store: EcrStore, scenario: Scenario, end: Date): void
   });
 }
 
-/** Fills the store with months of CI history; deterministic under the scenario seed, anchored at `clock.now()`. */
+/** Fills the store with months of CI history and dev's deploy tags; deterministic under the scenario seed, anchored at `clock.now()`. */
 export function seedEcrHistory(store: EcrStore, clock: WorldClock, scenario: Scenario): void {
   const end = new Date(clock.now().getTime() - HISTORY_ENDS_DAYS_AGO * DAY_MS);
-  for (const history of SERVICE_HISTORIES) seedService(store, scenario, history, end);
+  const dev = devPushes(scenario, clock.now());
+  for (const history of SERVICE_HISTORIES) seedService(store, scenario, history, end, dev);
   seedUpgradeImages(store, scenario, end);
+  store.createRepository(DATA_LOADER_REPOSITORY, new Date(end.getTime() - 300 * DAY_MS));
+  pushInOrder(store, dev.filter((push) => push.repository === DATA_LOADER_REPOSITORY));
 }

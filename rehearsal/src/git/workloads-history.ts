@@ -32,7 +32,7 @@ export function workloadsPlan(): RepositoryPlan {
         files: {
           [STAGING]: olderTags(STAGING),
           [PRODUCTION]: olderTags(PRODUCTION),
-          [DEV]: { fixture: DEV, replace: [['deploy/dev-2025.4.0.3392', 'deploy/dev-2025.3.0.3120']] },
+          [DEV]: { fixture: DEV, replace: [['dev-2025.4.0.3392', 'dev-2025.3.0.3120']] },
         },
       },
       {
@@ -73,7 +73,7 @@ export function workloadsPlan(): RepositoryPlan {
         branch: 'main',
         author: maria,
         date: '2025-11-04T12:00:00+01:00',
-        message: 'Sync dev to deploy/dev-2025.4.0.3392',
+        message: 'Sync dev to dev-2025.4.0.3392',
         files: { [DEV]: { fixture: DEV } },
       },
     ],

@@ -9,7 +9,7 @@ import type { GitHubState, PullRecord, RepoContext } from './state.js';
 export const VALUES_MERGE_DELAY_MS = 30_000;
 
 const isValuesPull = (repo: RepoContext, pr: PullRecord) =>
-  repo.name === 'lendos-eks-workloads' && pr.base === 'main' && /^release\/\d{4}\.\d+\.\d+-values(-production)?(-revert)?$/.test(pr.head);
+  repo.name === 'lendos-eks-workloads' && pr.base === 'main' && (/^release\/\d{4}\.\d+\.\d+-values(-production)?(-revert)?$/.test(pr.head) || /^dev\/values-\d{8}-\d{4}$/.test(pr.head));
 
 /**
  * The platform team (Tom) approves a values-tags PR in lendos-eks-workloads a little after it opens and merges it with

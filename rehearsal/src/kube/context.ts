@@ -1,4 +1,4 @@
-import type { ClusterName, Scenario, StageSucceededHook, ValuesTagsReader, WorldClock } from '../contracts.js';
+import type { KubeClusterName, Scenario, StageSucceededHook, ValuesTagsReader, WorldClock } from '../contracts.js';
 import type { EventRecorder } from './controllers/events.js';
 import type { PodRuntime } from './controllers/pods.js';
 import type { LogStore } from './logs.js';
@@ -45,9 +45,12 @@ export class Lifecycle {
   }
 }
 
+/** Where the LendOS images live: the artifacts account's ECR. */
+export const defaultImageRepositoryPrefix = '381492038457.dkr.ecr.us-east-1.amazonaws.com/right-pedal';
+
 /** Everything the handlers and controllers of one cluster share. */
 export interface ClusterContext {
-  name: ClusterName;
+  name: KubeClusterName;
   clock: WorldClock;
   scenario: Scenario;
   valuesTags: ValuesTagsReader;
@@ -57,6 +60,8 @@ export interface ClusterContext {
   lifecycle: Lifecycle;
   events: EventRecorder;
   pods: PodRuntime;
+  /** Registry path of the LendOS images; default `defaultImageRepositoryPrefix`. */
+  imageRepositoryPrefix?: string;
   /** The DAML version the seeded ledger runs before any upload-dars Job. */
   initialDamlVersion: string;
   /** The Canton database restored from snapshots: what the ledger did between a snapshot and its restore is undone. */

@@ -1,5 +1,5 @@
-import type { ClusterName, RunningServer, Scenario, SeedSecret, StageSucceededHook, ValuesTagsReader, WorldClock } from '../contracts.js';
-import { Lifecycle, type ClusterContext } from './context.js';
+import type { KubeClusterName, RunningServer, Scenario, SeedSecret, StageSucceededHook, ValuesTagsReader, WorldClock } from '../contracts.js';
+import { defaultImageRepositoryPrefix, Lifecycle, type ClusterContext } from './context.js';
 import { ArgoController } from './controllers/argo.js';
 import { DeploymentController } from './controllers/deployments.js';
 import { EventRecorder } from './controllers/events.js';
@@ -18,7 +18,7 @@ export { Resources } from './store.js';
 export type { KubeObject } from './types.js';
 
 export interface KubeClusterOptions {
-  name: ClusterName;
+  name: KubeClusterName;
   token: string;
   clock: WorldClock;
   scenario: Scenario;
@@ -58,7 +58,7 @@ export interface KubeClusterStats {
 /** `url` is HTTPS (self-signed; kubectl only sends tokens over TLS); `httpUrl` is the same port in plain HTTP. */
 export interface KubeCluster extends RunningServer {
   readonly httpUrl: string;
-  readonly name: ClusterName;
+  readonly name: KubeClusterName;
   readonly token: string;
   readonly store: ClusterStoreView;
   /** core/v1 Events recorded since start. */
@@ -79,7 +79,8 @@ function buildContext(options: KubeClusterOptions): ClusterContext {
   const pods = new PodRuntime({ store, clock: options.clock, names, logs, lifecycle, events, durations: options.scenario.durations });
   return {
     name: options.name, clock: options.clock, scenario: options.scenario, valuesTags: options.valuesTags,
-    store, names, logs, lifecycle, events, pods, initialDamlVersion: options.initialDamlVersion ?? '0.1.92', watches: new Set(), ledgerRewinds: [],
+    store, names, logs, lifecycle, events, pods, imageRepositoryPrefix: options.imageRepositoryPrefix ?? defaultImageRepositoryPrefix,
+    initialDamlVersion: options.initialDamlVersion ?? '0.1.92', watches: new Set(), ledgerRewinds: [],
     onStageSucceeded: options.onStageSucceeded,
   };
 }
@@ -89,7 +90,6 @@ export async function startKubeCluster(options: KubeClusterOptions): Promise<Kub
   const context = buildContext(options);
   const values = await options.valuesTags(options.name);
   const seededAt = seedCluster(context, {
-    imageRepositoryPrefix: options.imageRepositoryPrefix ?? '381492038457.dkr.ecr.us-east-1.amazonaws.com/right-pedal',
     workloadsRepoUrl: options.workloadsRepoUrl ?? 'https://github.com/rplendos/lendos-eks-workloads',
     values,
     secrets: options.secrets,

@@ -1,6 +1,7 @@
 import type { SeedSecret } from '../contracts.js';
-import type { ClusterContext } from './context.js';
-import { applicationObject, argoApps, hasSelfHeal, imageKeyOf, tagFor } from './controllers/argo-apps.js';
+import { defaultImageRepositoryPrefix, type ClusterContext } from './context.js';
+import { applicationObject, argoAppsOf, hasSelfHeal, imageKeyOf, tagFor, type AppDefinition } from './controllers/argo-apps.js';
+import { hookJob } from './controllers/argo-hooks.js';
 import { admitSecret } from './secrets.js';
 import { Resources } from './store.js';
 import type { KubeObject } from './types.js';
@@ -9,8 +10,6 @@ import type { KubeObject } from './types.js';
 const seededAgoMs = 23 * 24 * 3600 * 1000;
 
 export interface SeedOptions {
-  /** ECR registry path of the LendOS service images, e.g. `381492038457.dkr.ecr.us-east-1.amazonaws.com/right-pedal`. */
-  imageRepositoryPrefix: string;
   workloadsRepoUrl: string;
   /** The tags in the cluster's values-tags file at start. */
   values: Record<string, string>;
@@ -22,6 +21,9 @@ const namespaces = [
   'lendos-portal', 'signing-portal', 'pqs', 'daml-http-json', 'canton-participant', 'canton-domain',
 ];
 
+/** Dev runs the portals alone: no DAML upgrade, no PQS (runbook Section 4). */
+const devNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd', 'lendos-portal', 'signing-portal'];
+
 const damlImages: Record<string, string> = {
   pqs: 'digitalasset-docker.jfrog.io/participant-query-store:0.5.8',
   'daml-http-json': 'digitalasset-docker.jfrog.io/http-json:2.9.4',
@@ -29,7 +31,9 @@ const damlImages: Record<string, string> = {
   'canton-domain': 'digitalasset-docker.jfrog.io/canton-enterprise:2.9.4',
 };
 
-const deployments: { name: string; namespace: string; replicas: number; port: number }[] = [
+type DeploymentSpec = { name: string; namespace: string; replicas: number; port: number };
+
+const deployments: DeploymentSpec[] = [
   { name: 'lendos-portal', namespace: 'lendos-portal', replicas: 2, port: 80 },
   { name: 'lendos-portal-backend', namespace: 'lendos-portal', replicas: 1, port: 8080 },
   { name: 'signing-portal', namespace: 'signing-portal', replicas: 2, port: 80 },
@@ -44,10 +48,17 @@ function meta(context: ClusterContext, name: string, namespace: string | undefin
   return { name, namespace, uid: context.names.uid(), resourceVersion: '', creationTimestamp: createdAt };
 }
 
-function deploymentObject(context: ClusterContext, spec: (typeof deployments)[number], options: SeedOptions, createdAt: string): KubeObject {
+/** What a cluster holds from the start: its namespaces and deployments. */
+function layoutOf(context: ClusterContext): { namespaces: string[]; deployments: DeploymentSpec[] } {
+  if (context.name !== 'dev') return { namespaces, deployments };
+  const portals = ['lendos-portal', 'signing-portal'];
+  return { namespaces: devNamespaces, deployments: deployments.filter((d) => portals.includes(d.namespace)) };
+}
+
+function deploymentObject(context: ClusterContext, spec: DeploymentSpec, options: SeedOptions, createdAt: string): KubeObject {
   const labels = { app: spec.name };
   const imageKey = imageKeyOf(spec.name) ?? spec.name;
-  const image = damlImages[spec.name] ?? `${options.imageRepositoryPrefix}/${imageKey}:${tagFor(imageKey, options.values) ?? 'latest'}`;
+  const image = damlImages[spec.name] ?? `${context.imageRepositoryPrefix ?? defaultImageRepositoryPrefix}/${imageKey}:${tagFor(imageKey, options.values) ?? 'latest'}`;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -84,10 +95,39 @@ function secretObject(context: ClusterContext, secret: SeedSecret, createdAt: st
   return object;
 }
 
-/** The LendOS-shaped cluster of the runbook: namespaces, the given secrets, the eight deployments, the Argo CD applications. */
+/** The last sync's PreSync hook Job, Complete: BeforeHookCreation leaves it until the next sync deletes it. */
+function completedHookJob(context: ClusterContext, app: AppDefinition, options: SeedOptions, createdAt: string): KubeObject | undefined {
+  if (!app.preSync) return undefined;
+  const job = hookJob(context, app, app.preSync, options.values);
+  job.metadata.creationTimestamp = createdAt;
+  const condition = { type: 'Complete', status: 'True', lastProbeTime: createdAt, lastTransitionTime: createdAt };
+  job['status'] = { startTime: createdAt, completionTime: createdAt, succeeded: 1, ready: 0, uncountedTerminatedPods: {}, conditions: [condition] };
+  return job;
+}
+
+function applicationSeed(context: ClusterContext, app: AppDefinition, options: SeedOptions, createdAt: string): KubeObject {
+  const selfHeal = hasSelfHeal(context.scenario.faults, app.name, context.name);
+  const application = applicationObject(app, { cluster: context.name, repoUrl: options.workloadsRepoUrl, selfHeal });
+  return {
+    ...application,
+    metadata: { ...application.metadata, ...meta(context, app.name, application.metadata.namespace, createdAt), generation: 1 },
+    status: {
+      sync: { status: 'Synced' },
+      health: { status: 'Healthy' },
+      sourceType: 'Helm',
+      operationState: {
+        operation: { initiatedBy: { username: 'admin' }, sync: { prune: true } },
+        phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: createdAt, finishedAt: createdAt,
+      },
+    },
+  };
+}
+
+/** The LendOS-shaped cluster of the runbook: namespaces, the given secrets, the deployments, the Argo CD applications. */
 export function seedCluster(context: ClusterContext, options: SeedOptions): string {
   const createdAt = new Date(context.clock.now().getTime() - seededAgoMs).toISOString();
-  for (const name of namespaces) {
+  const layout = layoutOf(context);
+  for (const name of layout.namespaces) {
     context.store.create(Resources.namespaces, {
       apiVersion: 'v1', kind: 'Namespace',
       metadata: { ...meta(context, name, undefined, createdAt), labels: { 'kubernetes.io/metadata.name': name } },
@@ -96,23 +136,11 @@ export function seedCluster(context: ClusterContext, options: SeedOptions): stri
     });
   }
   for (const secret of options.secrets ?? []) context.store.create(Resources.secrets, secretObject(context, secret, createdAt));
-  for (const spec of deployments) context.store.create(Resources.deployments, deploymentObject(context, spec, options, createdAt));
-  for (const app of argoApps) {
-    const selfHeal = hasSelfHeal(context.scenario.faults, app.name, context.name);
-    const application = applicationObject(app, { cluster: context.name, repoUrl: options.workloadsRepoUrl, selfHeal });
-    context.store.create(Resources.applications, {
-      ...application,
-      metadata: { ...application.metadata, ...meta(context, app.name, application.metadata.namespace, createdAt), generation: 1 },
-      status: {
-        sync: { status: 'Synced' },
-        health: { status: 'Healthy' },
-        sourceType: 'Helm',
-        operationState: {
-          operation: { initiatedBy: { username: 'admin' }, sync: { prune: true } },
-          phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: createdAt, finishedAt: createdAt,
-        },
-      },
-    });
+  for (const spec of layout.deployments) context.store.create(Resources.deployments, deploymentObject(context, spec, options, createdAt));
+  for (const app of argoAppsOf(context.name)) {
+    context.store.create(Resources.applications, applicationSeed(context, app, options, createdAt));
+    const job = completedHookJob(context, app, options, createdAt);
+    if (job) context.store.create(Resources.jobs, job);
   }
   return createdAt;
 }

@@ -4,7 +4,7 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 import type { JsonValue } from '../../core/journal/types.js';
-import type { ArgoApplicationInfo, JobInfo, LeaseRecord, PodInfo } from '../../ports.js';
+import type { ArgoApplicationInfo, ArgoHookResult, JobInfo, LeaseRecord, PodInfo } from '../../ports.js';
 
 type Json = { readonly [key: string]: JsonValue };
 
@@ -106,6 +106,18 @@ function resourcesOf(status: Record<string, unknown>): ArgoApplicationInfo['reso
   }));
 }
 
+/** The hooks of the last sync's result: what `argocd app get` lists with a HOOK column. */
+function hooksOf(operationState: Record<string, unknown>): ArgoHookResult[] {
+  return list(record(operationState['syncResult'])['resources'])
+    .map(record)
+    .filter((r) => text(r['hookType']) !== undefined)
+    .map((r) => {
+      const fields = { namespace: text(r['namespace']), hookPhase: text(r['hookPhase']), message: text(r['message']) };
+      const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+      return { kind: text(r['kind']) ?? '', name: text(r['name']) ?? '', hookType: text(r['hookType']) ?? '', ...defined };
+    });
+}
+
 /** An Application object (custom resources arrive as plain JSON either way). */
 export function toApplication(object: unknown): ArgoApplicationInfo {
   const app = record(object);
@@ -130,6 +142,8 @@ export function toApplication(object: unknown): ArgoApplicationInfo {
     namespace: text(metadata['namespace']) ?? '',
     operationPending: app['operation'] !== undefined && app['operation'] !== null,
     resources: resourcesOf(status),
+    hooks: hooksOf(operationState),
+    images: list(record(status['summary'])['images']).flatMap((i) => (typeof i === 'string' ? [i] : [])),
     ...defined,
     ...(typeof automated === 'object' && automated !== null && !Array.isArray(automated) ? { automated: automated as Json } : {}),
   };

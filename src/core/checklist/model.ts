@@ -173,7 +173,7 @@ function checklistStep(planned: PlannedStep, plan: readonly PlannedStep[], now: 
 export function checklistModel(version: string, phases: readonly PhaseDef[], plan: readonly PlannedStep[], now: Date): ChecklistModel {
   const starts = plan.map((p) => p.state.startedAt).filter((t): t is string => Boolean(t)).sort();
   // Counted as the tree and the status bar count it: the runbook's phases, stages included.
-  const { done, total } = progressOf(plan.filter((p) => p.step.phase !== 'recovery' && p.step.phase !== 'dev'));
+  const { done, total } = progressOf(plan.filter((p) => p.step.phase !== 'recovery'));
   return {
     version,
     now: now.toISOString(),

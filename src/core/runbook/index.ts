@@ -2,6 +2,7 @@
 import { CalVer } from '../calver.js';
 import type { LendosConfig } from '../config/types.js';
 import type { RunbookContext } from './context.js';
+import { DEV_FLOW } from '../flows.js';
 import { devSteps } from './dev.js';
 import { GROUPS, PHASES } from './phases.js';
 import { preparationSteps } from './preparation.js';
@@ -14,8 +15,19 @@ import type { GroupDef, PhaseId, Runbook, StepDef } from './types.js';
 export { GROUPS, PHASES } from './phases.js';
 export { shellWord } from './commands.js';
 
-/** Every phase, group and step of the runbook with this release's version and configuration filled in. */
+export { DEV_FLOW, flowTitle, isDevFlow } from '../flows.js';
+
+/** Section 4 alone: the dev flow's phase and steps. */
+function devRunbook(config: LendosConfig): Runbook {
+  return { version: DEV_FLOW, phases: PHASES.filter((p) => p.id === 'dev'), groups: [], steps: devSteps(config) };
+}
+
+/**
+ * Every phase, group and step of the runbook with this release's version and configuration filled in; for
+ * `DEV_FLOW`, the dev flow's.
+ */
 export function buildRunbook(version: CalVer | string, config: LendosConfig): Runbook {
+  if (version === DEV_FLOW) return devRunbook(config);
   const context: RunbookContext = {
     version: typeof version === 'string' ? CalVer.parse(version) : version,
     config,
@@ -26,9 +38,8 @@ export function buildRunbook(version: CalVer | string, config: LendosConfig): Ru
     ...productionSteps(context),
     ...recoverySteps(context),
     ...rollbackSteps(context),
-    ...devSteps(context),
   ];
-  return { version: context.version.format(), phases: PHASES, groups: GROUPS, steps };
+  return { version: context.version.format(), phases: PHASES.filter((p) => p.id !== 'dev'), groups: GROUPS, steps };
 }
 
 export function findStep(runbook: Runbook, id: string): StepDef | undefined {

@@ -6,7 +6,8 @@ export const PHASES: readonly PhaseDef[] = [
   { id: 'staging', title: 'Phase 2 · Staging deployment', section: '2' },
   { id: 'production', title: 'Phase 3 · Production deployment', section: '3' },
   { id: 'recovery', title: 'Recovery', section: '3.4' },
-  { id: 'dev', title: 'Dev environment', section: '4' },
+  // The dev flow's only phase (its own journal, not a release's).
+  { id: 'dev', title: 'Section 4 · Dev environment', section: '4' },
 ];
 
 export const GROUPS: readonly GroupDef[] = [
@@ -15,5 +16,4 @@ export const GROUPS: readonly GroupDef[] = [
   { id: 'recovery', phase: 'recovery', title: 'Troubleshooting and recovery', section: '3.4' },
   { id: 'staging.rollback', phase: 'recovery', title: 'Roll back staging by RDS restore', section: '3.4' },
   { id: 'production.rollback', phase: 'recovery', title: 'Roll back production by RDS restore', section: '3.4' },
-  { id: 'dev', phase: 'dev', title: 'Dev deployment', section: '4' },
 ];

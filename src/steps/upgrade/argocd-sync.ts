@@ -19,14 +19,17 @@ export interface ArgoSyncOptions {
   readonly initiator?: (version: string) => string;
 }
 
-function applications(target: Target): WatchStarter<ArgoApplicationInfo> {
+/** Where Argo CD's Applications are: an environment's context and its `argoNamespace`. */
+export type SyncTarget = Pick<Target, 'kube' | 'context' | 'env'>;
+
+function applications(target: SyncTarget): WatchStarter<ArgoApplicationInfo> {
   return (onChange, signal) => target.kube.watchApplications(target.context, target.env.argoNamespace, onChange, signal);
 }
 
 type SyncOutcome = { readonly failed: ArgoApplicationInfo } | { readonly synced: ArgoApplicationInfo[] };
 
 /** Waits for someone else's operation on an Application to end: Argo CD runs one operation at a time. */
-async function otherOperationDone(ctx: UpgradeStepContext, target: Target, app: ArgoApplicationInfo, timeoutSeconds: number): Promise<void> {
+async function otherOperationDone(ctx: UpgradeStepContext, target: SyncTarget, app: ArgoApplicationInfo, timeoutSeconds: number): Promise<void> {
   ctx.log.warn(`${app.name} has an operation in progress (by ${app.operationBy ?? 'someone'}); waiting for it to end before syncing.`);
   await watchUntil(
     applications(target),
@@ -35,8 +38,8 @@ async function otherOperationDone(ctx: UpgradeStepContext, target: Target, app: 
   );
 }
 
-/** Starts a sync on each Application unless one of ours is already running or done. */
-async function startSyncs(ctx: UpgradeStepContext, target: Target, initiator: string, timeoutSeconds: number): Promise<void> {
+/** Starts a sync on each Application unless one of ours is already running or done (dev's sync shares it). */
+export async function startSyncs(ctx: UpgradeStepContext, target: SyncTarget, initiator: string, timeoutSeconds: number): Promise<void> {
   for (const name of target.env.argoApplications) {
     const app = await target.kube.getApplication(target.context, target.env.argoNamespace, name);
     if (!app) throw new UserError(`There is no Argo CD application ${name} in namespace ${target.env.argoNamespace} of context ${target.context}: check the environment's argoApplications.`, 'missing-application');
@@ -51,7 +54,7 @@ async function startSyncs(ctx: UpgradeStepContext, target: Target, initiator: st
   }
 }
 
-async function waitSynced(ctx: UpgradeStepContext, target: Target, initiator: string, timeoutSeconds: number): Promise<readonly ArgoApplicationInfo[]> {
+export async function waitSynced(ctx: UpgradeStepContext, target: SyncTarget, initiator: string, timeoutSeconds: number): Promise<readonly ArgoApplicationInfo[]> {
   const names = target.env.argoApplications;
   const ours = (apps: readonly ArgoApplicationInfo[]) => names.map((n) => apps.find((a) => a.name === n)).filter((a): a is ArgoApplicationInfo => a !== undefined);
   const line = new ProgressLine(ctx);

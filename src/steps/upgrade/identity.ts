@@ -8,7 +8,7 @@
 import type { EnvironmentConfig, EnvironmentIdentity, LendosConfig } from '../../core/config/types.js';
 import { UserError } from '../../core/errors.js';
 import type { EventData } from '../../core/journal/types.js';
-import type { UpgradeEnvironment } from '../../core/runbook/types.js';
+import type { EnvironmentName, UpgradeEnvironment } from '../../core/runbook/types.js';
 import type { StepContext } from '../../engine/step-types.js';
 import type { Kube, KubeClusterInfo, UpgradePorts } from '../../ports.js';
 
@@ -29,7 +29,7 @@ export interface ClusterFacts {
 
 const EKS_ARN = /^arn:aws[\w-]*:eks:[\w-]+:(?<account>\d{12}):cluster\/.+$/;
 
-function others(config: LendosConfig, environment: UpgradeEnvironment): EnvironmentConfig[] {
+function others(config: LendosConfig, environment: EnvironmentName): EnvironmentConfig[] {
   return Object.values(config.environments).filter((env) => env.name !== environment);
 }
 
@@ -60,7 +60,7 @@ export async function assertCluster(ctx: Context, kube: Kube, info: KubeClusterI
   const clusterUid = await kube.clusterUid(info.context);
   const found = `context ${info.context} reaches the cluster with kube-system UID ${clusterUid} at ${info.server} (kubeconfig cluster ${info.cluster})`;
   const fix = `Check environments.${env.name}.kubeContext and the kubeconfig (${info.kubeconfig.join(', ')}).`;
-  const owner = others(ctx.config, env.name as UpgradeEnvironment).find((other) => other.identity.clusterUid === clusterUid || other.identity.server === info.server);
+  const owner = others(ctx.config, env.name).find((other) => other.identity.clusterUid === clusterUid || other.identity.server === info.server);
   if (owner) refuse(env, found, `that is ${owner.label}'s cluster (environments.${owner.name}.identity)`, fix);
   const { clusterUid: expectedUid, server: expectedServer } = env.identity;
   if ((expectedUid !== null && expectedUid !== clusterUid) || (expectedServer !== null && expectedServer !== info.server)) {
@@ -73,9 +73,9 @@ export async function assertCluster(ctx: Context, kube: Kube, info: KubeClusterI
   return { clusterUid, server: info.server, context: info.context, cluster: info.cluster };
 }
 
-function environmentOf(ctx: Context): UpgradeEnvironment {
+function environmentOf(ctx: Context): EnvironmentName {
   const environment = ctx.step.environment;
-  if (environment !== 'staging' && environment !== 'production') throw new Error(`${ctx.step.id} is not a step of an upgrade procedure`);
+  if (environment === undefined) throw new Error(`${ctx.step.id} acts on no environment`);
   return environment;
 }
 

@@ -4,6 +4,7 @@
  * accepted only when it holds exactly that edit of the file it started from.
  */
 import { UserError } from '../../core/errors.js';
+import type { EnvironmentName } from '../../core/runbook/types.js';
 import { applyTagEdits, locateTags, tagsBySite, type TagChange } from '../../core/values-tags/index.js';
 import { MAIN, REMOTE, localRef, remoteRef, short } from '../layout.js';
 import { inPlaceDiff } from '../text-diff.js';
@@ -19,11 +20,11 @@ export interface Proposal {
   readonly changes: readonly TagChange[];
 }
 
-export const valuesFile = (ctx: ValuesTagsContext, environment: 'staging' | 'production') =>
+export const valuesFile = (ctx: ValuesTagsContext, environment: EnvironmentName) =>
   ctx.config.environments[environment].valuesTagsFile;
 
 /** `file` with `tags` written in; refuses malformed YAML, a missing service or a bad tag (nothing is changed then). */
-export function editOf(ctx: ValuesTagsContext, environment: 'staging' | 'production', text: string, tags: Readonly<Record<string, string>>) {
+export function editOf(ctx: ValuesTagsContext, environment: EnvironmentName, text: string, tags: Readonly<Record<string, string>>) {
   const file = valuesFile(ctx, environment);
   const located = locateTags(text);
   // Problems first: a malformed file is reported as such, not as a missing path.
@@ -45,7 +46,7 @@ async function fileAt(ctx: ValuesTagsContext, clone: Clone, ref: string, file: s
 export async function propose(
   ctx: ValuesTagsContext,
   clone: Clone,
-  environment: 'staging' | 'production',
+  environment: EnvironmentName,
   tags: Readonly<Record<string, string>>,
 ): Promise<Proposal> {
   const file = valuesFile(ctx, environment);
@@ -68,7 +69,7 @@ export interface ExistingBranch {
 export async function existingBranch(
   ctx: ValuesTagsContext,
   clone: Clone,
-  environment: 'staging' | 'production',
+  environment: EnvironmentName,
   branch: string,
   tags: Readonly<Record<string, string>>,
 ): Promise<ExistingBranch | undefined> {

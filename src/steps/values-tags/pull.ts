@@ -1,16 +1,15 @@
 /**
- * The values-tags PR `release/<v>-values[-production]` → `main` in lendos-eks-workloads: adopted when it exists, opened
+ * A values-tags PR (`release/<v>-values[-production]`, dev's `dev/values-…`) → `main` in lendos-eks-workloads: adopted when it exists, opened
  * otherwise, then followed until it is merged (the workloads owners approve and merge it). A PR closed unmerged or in
  * conflict with main stops the step with what to do.
  */
 import { UserError } from '../../core/errors.js';
-import { valuesTagsPrBody, valuesTagsPrTitle } from '../../core/names.js';
 import { Cancelled } from '../../engine/step-types.js';
 import type { PullInfo } from '../../ports.js';
 import { repoName, type GitHubSite } from '../github/context.js';
 import { MAIN, REMOTE, short } from '../layout.js';
 import type { Clone, ValuesTagsContext } from './clone.js';
-import { environmentOf } from './wanted.js';
+import type { ValuesTarget } from './apply.js';
 
 function closedUnmerged(pull: PullInfo, clone: Clone): UserError {
   return new UserError(
@@ -45,14 +44,8 @@ export async function findPull(site: GitHubSite, clone: Clone, branch: string, f
   return undefined;
 }
 
-export async function openPull(ctx: ValuesTagsContext, site: GitHubSite, branch: string): Promise<PullInfo> {
-  const environment = environmentOf(ctx);
-  const plan = {
-    head: branch,
-    base: MAIN,
-    title: valuesTagsPrTitle(ctx.version, environment),
-    body: valuesTagsPrBody(ctx.version, environment),
-  };
+export async function openPull(ctx: ValuesTagsContext, site: GitHubSite, target: Pick<ValuesTarget, 'branch' | 'title' | 'body'>): Promise<PullInfo> {
+  const plan = { head: target.branch, base: MAIN, title: target.title, body: target.body };
   ctx.log.info(`Opening ${plan.head} → ${plan.base} in ${repoName(site.workloads)}: "${plan.title}"`);
   const pull = await site.gh.createPull(site.workloads, plan);
   await ctx.record({ pr: pull.number, url: pull.url });

@@ -7,15 +7,16 @@
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { EventData } from '../../core/journal/types.js';
-import { valuesBranch, valuesTagsCommitMessage } from '../../core/names.js';
+import { valuesBranch, valuesTagsCommitMessage, valuesTagsPrBody, valuesTagsPrTitle } from '../../core/names.js';
 import { Declined, reviewChange, type StepExecutor, type StepOutcome } from '../../engine/step-types.js';
 import type { PullInfo, UpgradePorts } from '../../ports.js';
 import { checkedBranch } from '../git-flow.js';
 import { githubOf, repoName, type GitHubSite } from '../github/context.js';
-import { MAIN, REMOTE, remoteRef, short } from '../layout.js';
-import { checkClone, cloneOf, fetchClone, upToDateMain, type Clone, type ValuesTagsContext } from './clone.js';
+import { MAIN, REMOTE, short } from '../layout.js';
+import { carryToMain, type ValuesTarget } from './apply.js';
+import { checkClone, cloneOf, fetchClone, type Clone, type ValuesTagsContext } from './clone.js';
 import { editOf, existingBranch, propose, valuesFile, type ExistingBranch, type Proposal } from './proposal.js';
-import { findPull, openPull, waitForMerge } from './pull.js';
+import { findPull } from './pull.js';
 import { environmentOf, tagsLine, wantedTags, type WantedTags } from './wanted.js';
 
 type Input =
@@ -54,56 +55,22 @@ function outcome(ctx: ValuesTagsContext, done: Done): StepOutcome {
   return { summary: `${file}: ${tagsLine(wanted.tags)} — ${where}`, evidence };
 }
 
-/** The edit on a new branch from origin/main, committed and pushed; refused when main's file changed since it was shown. */
-async function writeBranch(ctx: ValuesTagsContext, clone: Clone, branch: string, proposal: Proposal): Promise<string> {
-  const { git } = ctx.ports;
-  await upToDateMain(ctx, clone);
-  if ((await git.showFile(clone.dir, remoteRef(MAIN), proposal.file)) !== proposal.before) {
-    throw new UserError(`${proposal.file} changed on ${REMOTE}/${MAIN} since the diff was shown: run this step again to review the new diff. Nothing was written.`, 'main-moved');
-  }
-  ctx.log.info(`${clone.gitC} checkout -b ${branch} ${REMOTE}/${MAIN}`);
-  await git.createBranch(clone.dir, branch, remoteRef(MAIN));
-  await git.checkout(clone.dir, branch);
-  const message = valuesTagsCommitMessage(ctx.version, environmentOf(ctx));
-  let commit: string;
-  try {
-    ctx.log.info(`${clone.gitC} commit -m "${message}" -- ${proposal.file}`);
-    commit = await git.commitFile(clone.dir, { path: proposal.file, content: proposal.after, message });
-  } finally {
-    await git.checkout(clone.dir, MAIN);
-  }
-  await ctx.record({ branch, commit });
-  await push(ctx, clone, branch);
-  return commit;
-}
-
-async function push(ctx: ValuesTagsContext, clone: Clone, branch: string): Promise<void> {
-  ctx.log.info(`${clone.gitC} push --set-upstream ${REMOTE} ${branch}`);
-  await ctx.ports.git.push(clone.dir, REMOTE, branch, { setUpstream: true, signal: ctx.signal });
-}
-
-/** After the merge: the clone's main brought up to date, so the upgrade's chart and prerequisites see it. */
-async function pullMain(ctx: ValuesTagsContext, clone: Clone): Promise<void> {
-  await fetchClone(ctx, clone);
-  await upToDateMain(ctx, clone);
+/** The release's values-tags target in `environment`. */
+function targetOf(ctx: ValuesTagsContext): ValuesTarget {
+  const environment = environmentOf(ctx);
+  return {
+    environment,
+    file: valuesFile(ctx, environment),
+    branch: branchOf(ctx),
+    message: valuesTagsCommitMessage(ctx.version, environment),
+    title: valuesTagsPrTitle(ctx.version, environment),
+    body: valuesTagsPrBody(ctx.version, environment),
+  };
 }
 
 async function followPull(ctx: ValuesTagsContext, site: GitHubSite, clone: Clone, input: Exclude<Input, { kind: 'adopt' }>): Promise<Done> {
-  const branch = branchOf(ctx);
-  const commit = input.kind === 'apply' ? await writeBranch(ctx, clone, branch, input.proposal) : input.branch.tip;
-  if (input.kind === 'resume' && !input.branch.onRemote) await push(ctx, clone, branch);
-  const found = await findPull(site, clone, branch, input.kind === 'apply');
-  if (!found && input.kind === 'resume' && input.branch.merged) {
-    ctx.log.warn(`${branch} is already on ${MAIN} without a PR of its own; nothing to open.`);
-    return { wanted: input.wanted, commit, mergeSha: (await ctx.ports.git.revParse(clone.dir, remoteRef(MAIN))) ?? null };
-  }
-  const pull = found ?? (await openPull(ctx, site, branch));
-  if (found) ctx.log.info(`Adopting PR #${found.number} (${found.state}${found.merged ? ', merged' : ''}): ${found.url}`);
-  const file = valuesFile(ctx, environmentOf(ctx));
-  const merged = pull.merged ? pull : await waitForMerge(ctx, site, clone, pull.number, file);
-  await ctx.record({ pr: merged.number, url: merged.url, mergeSha: merged.mergeSha ?? null });
-  await pullMain(ctx, clone);
-  return { wanted: input.wanted, pull: merged, commit, mergeSha: merged.mergeSha ?? null, changes: input.kind === 'apply' ? input.proposal.changes : [] };
+  const merged = await carryToMain(ctx, site, clone, targetOf(ctx), input);
+  return { wanted: input.wanted, ...merged, changes: input.kind === 'apply' ? input.proposal.changes : [] };
 }
 
 async function review(ctx: ValuesTagsContext, clone: Clone, wanted: WantedTags, proposal: Proposal): Promise<Input> {

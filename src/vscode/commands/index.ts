@@ -9,7 +9,7 @@ import { checkApproval } from './approval.js';
 import type { StageChannels } from '../stage-logs.js';
 import type { StepTerminals } from '../step-terminal.js';
 import { startRehearsal, stopRehearsal } from './rehearsal.js';
-import { exportReleaseReport, refresh, releaseMenu, showJournal, startRelease, switchRelease } from './release.js';
+import { exportReleaseReport, refresh, releaseMenu, showJournal, startRelease, switchRelease, syncDev } from './release.js';
 import { copyImageUri } from '../values-tags-lazy.js';
 import { markStepDone, openRunbookSection, resetStep, showStep, skipStep } from './steps.js';
 import type { ChangeReviews } from '../review-change.js';
@@ -47,6 +47,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: any[])
   return {
     'lendos.startRelease': startRelease(session),
     'lendos.switchRelease': switchRelease(session),
+    'lendos.syncDev': syncDev(session),
     'lendos.markStepDone': markStepDone(session),
     'lendos.skipStep': skipStep(session),
     'lendos.resetStep': resetStep(session),

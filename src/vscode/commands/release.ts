@@ -1,6 +1,7 @@
 /** Start Release…, Switch Release…, Show Journal, Refresh. */
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors.js';
+import { DEV_FLOW } from '../../core/runbook/index.js';
 import type { ReleaseSession } from '../session.js';
 import { report, requireActive, type CommandResult } from './shared.js';
 
@@ -27,24 +28,42 @@ export function startRelease(session: ReleaseSession) {
     });
 }
 
+/** Sync Dev Environment: the dev flow (Section 4, its own journal) becomes the active one; no release is needed. */
+export function syncDev(session: ReleaseSession) {
+  return (): Promise<CommandResult<string>> =>
+    report(async () => {
+      const { reset, fresh } = await session.service.startDevSync();
+      await session.refresh();
+      const what = fresh
+        ? 'Dev sync started'
+        : reset.length > 0
+          ? 'The last dev sync was done: a new one begins'
+          : 'The dev sync in progress is shown again';
+      void vscode.window.showInformationMessage(`${what}: the Release view walks you through Section 4.`);
+      return DEV_FLOW;
+    });
+}
+
+const DEV_ITEM = { label: '$(server-environment) Dev environment', description: 'Section 4: dev syncs, no release', version: DEV_FLOW };
+
+async function pickRelease(session: ReleaseSession): Promise<string | undefined> {
+  const [releases, dev] = await Promise.all([session.service.releases(), session.service.hasDevFlow()]);
+  if (releases.length === 0 && !dev) throw new UserError('There are no releases in this workspace yet: use "LendOS: Start Release…".');
+  const items = releases.map((r) => ({
+    label: r.version,
+    version: r.version,
+    description: `${r.done}/${r.total} steps done${r.active ? ' · active' : ''}`,
+    detail: r.startedAt ? `started ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC by ${r.startedBy ?? 'unknown'}` : undefined,
+  }));
+  const picked = await vscode.window.showQuickPick([...items, ...(dev ? [DEV_ITEM] : [])], { placeHolder: 'Switch to which release?' });
+  return picked?.version;
+}
+
 export function switchRelease(session: ReleaseSession) {
   return (version?: unknown): Promise<CommandResult<string | undefined>> =>
     report(async () => {
-      let target = typeof version === 'string' ? version : undefined;
-      if (target === undefined) {
-        const releases = await session.service.releases();
-        if (releases.length === 0) throw new UserError('There are no releases in this workspace yet: use "LendOS: Start Release…".');
-        const picked = await vscode.window.showQuickPick(
-          releases.map((r) => ({
-            label: r.version,
-            description: `${r.done}/${r.total} steps done${r.active ? ' · active' : ''}`,
-            detail: r.startedAt ? `started ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC by ${r.startedBy ?? 'unknown'}` : undefined,
-          })),
-          { placeHolder: 'Switch to which release?' },
-        );
-        if (!picked) return undefined;
-        target = picked.label;
-      }
+      const target = typeof version === 'string' ? version : await pickRelease(session);
+      if (target === undefined) return undefined;
       await session.service.switchRelease(target);
       await session.refresh();
       return target;
@@ -89,6 +108,7 @@ const RELEASE_MENU = [
   { label: '$(comment) Post Release Report to the Release PR', command: 'lendos.postReleaseReport' },
   { label: '$(history) Show Journal', command: 'lendos.showJournal' },
   { label: '$(versions) Switch Release…', command: 'lendos.switchRelease' },
+  { label: '$(server-environment) Sync Dev Environment', command: 'lendos.syncDev' },
 ] as const;
 
 /** The status bar item's menu: the release's views and records in one click. */

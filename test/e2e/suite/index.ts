@@ -10,8 +10,8 @@ import { format } from 'node:util';
 
 type Outcome = 'pass' | 'fail' | 'pending';
 
-/** The suites build on each other's release: the foundation, Phase 1, Phase 2 on GitHub, values-tags, staging, then production. Others run last. */
-const ORDER = ['activation', 'rehearsal', 'release', 'github', 'checklist', 'values-tags', 'upgrade', 'production'];
+/** The suites build on each other's release: the foundation, Phase 1, Phase 2 on GitHub, values-tags, staging, production, then the dev sync. Others run last. */
+const ORDER = ['activation', 'rehearsal', 'release', 'github', 'checklist', 'values-tags', 'upgrade', 'production', 'checklist-finished', 'dev'];
 const rank = (file: string): number => {
   const index = ORDER.indexOf(file.replace(/\.test\.js$/, ''));
   return index === -1 ? ORDER.length : index;

@@ -73,7 +73,7 @@ describe('Release tree (foundation)', function () {
     assert.ok(first.tooltip instanceof vscode.MarkdownString && first.tooltip.value.length > 50);
     assert.match(String(first.contextValue), /\bautomated\b.*\bcanRun\b/);
     assert.match(String(stepItem(nodes, 'staging.preflight')!.contextValue), /\bautomated\b/);
-    const manual = stepItem(nodes, 'dev.verify')!;
+    const manual = stepItem(nodes, 'recovery.data-validation')!;
     assert.match(String(manual.contextValue), /\bmanual\b.*\bcanMarkDone\b/);
     assert.equal(nodes.filter((n) => n.node.kind === 'phase').length, view.runbook.phases.length);
   });
@@ -83,15 +83,13 @@ describe('Release tree (foundation)', function () {
     const lendos = await api();
     const automated = (await vscode.commands.executeCommand('lendos.markStepDone', 'prep.cut-release-branch')) as Result;
     assert.match(automated.message ?? '', /is automated: run it/);
-    const blocked = (await vscode.commands.executeCommand('lendos.markStepDone', 'dev.verify')) as Result;
-    assert.match(blocked.message ?? '', /depends on steps that are not done/);
-    const done = (await vscode.commands.executeCommand('lendos.markStepDone', 'dev.verify', { force: true, note: 'verified by hand' })) as Result;
+    const done = (await vscode.commands.executeCommand('lendos.markStepDone', 'recovery.data-validation', { note: 'verified by hand' })) as Result;
     assert.equal(done.ok, true, done.message);
     const skipRequired = (await vscode.commands.executeCommand('lendos.skipStep', 'prep.bump-version')) as Result;
     assert.match(skipRequired.message ?? '', /cannot be skipped/);
-    await waitFor(() => lendos.session.view?.plan.find((p) => p.step.id === 'dev.verify')?.status === 'succeeded', 10_000, 'the step to show done');
+    await waitFor(() => lendos.session.view?.plan.find((p) => p.step.id === 'recovery.data-validation')?.status === 'succeeded', 10_000, 'the step to show done');
     const nodes = await walk(lendos);
-    assert.match(String(stepItem(nodes, 'dev.verify')?.description), /^done.*by hand/);
+    assert.match(String(stepItem(nodes, 'recovery.data-validation')?.description), /^done.*by hand/);
     await vscode.commands.executeCommand('workbench.view.extension.lendos');
     await screenshot('release-view');
   });
@@ -101,14 +99,14 @@ describe('Release tree (foundation)', function () {
     const lendos = await api();
     const status = (id: string) => lendos.session.view?.plan.find((p) => p.step.id === id)?.status;
     await vscode.commands.executeCommand('workbench.view.extension.lendos');
-    await lendos.treeView.reveal({ kind: 'step', stepId: 'dev.request-sync' }, { select: true, focus: true, expand: true });
+    await lendos.treeView.reveal({ kind: 'step', stepId: 'recovery.stage-failure' }, { select: true, focus: true, expand: true });
     // The tree redraws as the journal moves; a person clicks once it stands still.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await ui({ action: 'click', within: { selector: '.monaco-list-row', text: 'Product requests a sync' }, button: 'right' });
+    await ui({ action: 'click', within: { selector: '.monaco-list-row', text: 'Upgrade stage fails' }, button: 'right' });
     await ui({ action: 'click', selector: '.monaco-menu .action-label', text: 'Mark Step Done' });
     // A menu that met a redraw gets no step: Mark Step Done then asks which one, and the person picks it.
-    await ui({ action: 'click', selector: '.quick-input-widget .monaco-list-row', text: 'Product requests a sync', optional: true, timeoutMs: 2_000 });
-    await waitFor(() => status('dev.request-sync') === 'succeeded', 10_000, 'the step marked done from its context menu');
+    await ui({ action: 'click', selector: '.quick-input-widget .monaco-list-row', text: 'Upgrade stage fails', optional: true, timeoutMs: 2_000 });
+    await waitFor(() => status('recovery.stage-failure') === 'succeeded', 10_000, 'the step marked done from its context menu');
   });
 
   // Modal dialogs are refused in an extension test run (VS Code's DialogService), so 1.1 and 1.2, which ask in a modal,
@@ -145,8 +143,8 @@ describe('Release tree (foundation)', function () {
     lendos.checklist.current?.dispose();
     const view = lendos.session.view!;
     assert.equal(view.version, VERSION);
-    assert.equal(view.plan.find((p) => p.step.id === 'dev.verify')?.status, 'succeeded');
-    assert.equal(view.plan.find((p) => p.step.id === 'dev.verify')?.state.evidence.note, 'verified by hand');
+    assert.equal(view.plan.find((p) => p.step.id === 'recovery.data-validation')?.status, 'succeeded');
+    assert.equal(view.plan.find((p) => p.step.id === 'recovery.data-validation')?.state.evidence.note, 'verified by hand');
     assert.equal(view.plan.find((p) => p.step.id === 'prep.cut-release-branch')?.status, 'succeeded');
     assert.equal(view.plan.find((p) => p.step.id === 'prep.bump-version')?.status, 'succeeded');
     assert.equal(view.plan.find((p) => p.step.id === 'prep.upgrade-branch')?.status, 'ready');

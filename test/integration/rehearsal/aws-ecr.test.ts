@@ -98,9 +98,10 @@ describe('rehearsal AWS: ECR through @aws-sdk/client-ecr', () => {
     await world.server.close();
   });
 
-  it('describes the five right-pedal repositories with real URIs', async () => {
+  it('describes the six right-pedal repositories with real URIs', async () => {
     const { repositories = [] } = await world.client.send(new DescribeRepositoriesCommand({}));
     assert.deepEqual(repositories.map((r) => r.repositoryName).sort(), [
+      'right-pedal/data-loader-service',
       'right-pedal/lendos-portal-backend',
       'right-pedal/lendos-portal-frontend',
       'right-pedal/portal-daml-upgrade',
@@ -187,7 +188,7 @@ describe('rehearsal AWS: ECR through @aws-sdk/client-ecr', () => {
     const tagged = await world.client.send(
       new ListImagesCommand({ repositoryName: BACKEND, filter: { tagStatus: 'TAGGED' } }),
     );
-    assert.ok(tagged.imageIds?.every((id) => id.imageTag?.startsWith('v0.0.')));
+    assert.ok(tagged.imageIds?.every((id) => id.imageTag?.startsWith('v0.0.') || id.imageTag?.startsWith('dev-')));
   });
 
   it('BatchGetImage returns manifests whose sha256 is the digest, and a failures list', async () => {

@@ -69,6 +69,7 @@ describe('rehearsal world: frontend URLs and the PQS Secret', function () {
     assert.deepEqual(urls, {
       staging: [`${base}/staging/lendos-portal/`, `${base}/staging/signing-portal/`],
       production: [`${base}/production/lendos-portal/`, `${base}/production/signing-portal/`],
+      dev: [`${base}/dev/lendos-portal/`, `${base}/dev/signing-portal/`],
     });
     assert.deepEqual(JSON.parse(readFileSync(t.world.worldFile, 'utf8')).urls, urls);
   });

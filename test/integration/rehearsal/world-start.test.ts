@@ -39,7 +39,7 @@ describe('rehearsal world: composition', function () {
     assert.equal(description.scenario, 'fast');
     assert.equal(description.dir, t.dir);
     assert.equal(description.pid, process.pid);
-    assert.deepEqual(description.contexts, { staging: 'lendos-stg/SREOperatorAccess', production: 'bxci-prod/SREOperatorAccess' });
+    assert.deepEqual(description.contexts, { staging: 'lendos-stg/SREOperatorAccess', production: 'bxci-prod/SREOperatorAccess', dev: 'lendos-dev/SREOperatorAccess' });
     assert.equal(description.kube.staging.url, t.world.clusters.staging.url);
     assert.match(description.kube.production.url, /^https:\/\/127\.0\.0\.1:\d+$/);
     assert.notEqual(description.kube.staging.token, description.kube.production.token);

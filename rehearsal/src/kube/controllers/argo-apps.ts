@@ -1,36 +1,65 @@
-import type { ClusterName, Fault } from '../../contracts.js';
+import type { Fault, KubeClusterName } from '../../contracts.js';
 import { isRecord, type KubeObject } from '../types.js';
+
+/** An Argo CD hook the chart renders: a Job run before the sync applies anything (dev's data-loader-service). */
+export interface HookDefinition {
+  /** The Job's name, and its values-tags image key (= ECR repository name). */
+  name: string;
+  phase: 'PreSync';
+}
 
 /** The Argo CD Applications of the runbook and the workloads their charts render. */
 export interface AppDefinition {
   name: string;
+  /** The chart under `charts/` of lendos-eks-workloads. */
+  chart: string;
   namespace: string;
   /** Deployment name → the chart's replica count and the values-tags image key (= ECR repository name). */
   deployments: Record<string, { replicas: number; image: string }>;
+  preSync?: HookDefinition;
 }
 
-export const argoApps: AppDefinition[] = [
-  {
-    name: 'lendos-portal',
-    namespace: 'lendos-portal',
-    deployments: {
-      'lendos-portal': { replicas: 2, image: 'lendos-portal-frontend' },
-      'lendos-portal-backend': { replicas: 1, image: 'lendos-portal-backend' },
-    },
+const lendosPortal = {
+  chart: 'lendos-portal',
+  namespace: 'lendos-portal',
+  deployments: {
+    'lendos-portal': { replicas: 2, image: 'lendos-portal-frontend' },
+    'lendos-portal-backend': { replicas: 1, image: 'lendos-portal-backend' },
   },
-  {
-    name: 'signing-portal',
-    namespace: 'signing-portal',
-    deployments: {
-      'signing-portal': { replicas: 2, image: 'signing-portal-frontend' },
-      'signing-portal-backend': { replicas: 1, image: 'signing-portal-backend' },
-    },
+};
+
+const signingPortal = {
+  chart: 'signing-portal',
+  namespace: 'signing-portal',
+  deployments: {
+    'signing-portal': { replicas: 2, image: 'signing-portal-frontend' },
+    'signing-portal-backend': { replicas: 1, image: 'signing-portal-backend' },
   },
+};
+
+/** Staging's and production's applications, synced by the release. */
+export const argoApps: readonly AppDefinition[] = [
+  { name: 'lendos-portal', ...lendosPortal },
+  { name: 'signing-portal', ...signingPortal },
 ];
 
+/** The hook that reloads dev's test data on every sync (idempotent). */
+export const dataLoaderHook: HookDefinition = { name: 'data-loader-service', phase: 'PreSync' };
+
+/** Dev's applications (runbook Section 4), synced by hand; each sync runs the data-loader PreSync hook first. */
+export const devArgoApps: readonly AppDefinition[] = [
+  { name: 'workload-lendos-eks-cluster-lendos-portal', ...lendosPortal, preSync: dataLoaderHook },
+  { name: 'workload-lendos-eks-cluster-signing-portal', ...signingPortal, preSync: dataLoaderHook },
+];
+
+/** The applications of a cluster's Argo CD. */
+export function argoAppsOf(cluster: KubeClusterName): readonly AppDefinition[] {
+  return cluster === 'dev' ? devArgoApps : argoApps;
+}
+
 /** The values-tags image key of a deployment managed by an application, if any. */
-export function imageKeyOf(deployment: string): string | undefined {
-  for (const app of argoApps) {
+export function imageKeyOf(deployment: string, apps: readonly AppDefinition[] = argoApps): string | undefined {
+  for (const app of apps) {
     const entry = app.deployments[deployment];
     if (entry) return entry.image;
   }
@@ -39,11 +68,11 @@ export function imageKeyOf(deployment: string): string | undefined {
 
 export const argoNamespace = 'argocd';
 
-export function appDefinition(name: string): AppDefinition | undefined {
-  return argoApps.find((a) => a.name === name);
+export function appDefinition(cluster: KubeClusterName, name: string): AppDefinition | undefined {
+  return argoAppsOf(cluster).find((a) => a.name === name);
 }
 
-export function hasSelfHeal(faults: Fault[], app: string, cluster: ClusterName): boolean {
+export function hasSelfHeal(faults: Fault[], app: string, cluster: KubeClusterName): boolean {
   return faults.some((f) => f.kind === 'selfheal' && f.application === app && (!f.cluster || f.cluster === cluster));
 }
 
@@ -74,9 +103,10 @@ export function containerImage(deployment: KubeObject): string {
   return isRecord(first) ? String(first['image'] ?? '') : '';
 }
 
+/** The image with another tag: the tag starts at the first `:` after the registry host's `/` (a path never holds one). */
 export function withTag(image: string, tag: string): string {
-  const colon = image.lastIndexOf(':');
-  const base = colon > image.lastIndexOf('/') ? image.slice(0, colon) : image;
+  const colon = image.indexOf(':', image.indexOf('/') + 1);
+  const base = colon >= 0 ? image.slice(0, colon) : image;
   return `${base}:${tag}`;
 }
 
@@ -104,7 +134,7 @@ export function isOutOfSync(app: AppDefinition, live: KubeObject[], values: Reco
   });
 }
 
-export function applicationObject(app: AppDefinition, options: { cluster: ClusterName; repoUrl: string; selfHeal: boolean }) {
+export function applicationObject(app: AppDefinition, options: { cluster: KubeClusterName; repoUrl: string; selfHeal: boolean }) {
   const syncPolicy: Record<string, unknown> = { syncOptions: ['CreateNamespace=false'] };
   if (options.selfHeal) syncPolicy['automated'] = { prune: true, selfHeal: true };
   return {
@@ -116,7 +146,7 @@ export function applicationObject(app: AppDefinition, options: { cluster: Cluste
       source: {
         repoURL: options.repoUrl,
         targetRevision: 'main',
-        path: `charts/${app.name}`,
+        path: `charts/${app.chart}`,
         helm: { valueFiles: [`../../values-tags-${options.cluster}.yaml`] },
       },
       destination: { server: 'https://kubernetes.default.svc', namespace: app.namespace },

@@ -2,8 +2,9 @@ import type { ClusterContext } from '../context.js';
 import { Resources, type StoreEvent } from '../store.js';
 import { isRecord, type KubeObject } from '../types.js';
 import {
-  appDefinition, argoApps, argoNamespace, containerImage, deploymentHealth, isOutOfSync, tagFor, withTag, type AppDefinition,
+  argoAppsOf, argoNamespace, containerImage, deploymentHealth, isOutOfSync, tagFor, withTag, type AppDefinition,
 } from './argo-apps.js';
+import { hookResult, runHook } from './argo-hooks.js';
 
 /** Argo CD's default self-heal delay and git polling period. */
 const selfHealDelayMs = 5_000;
@@ -13,13 +14,28 @@ function record(value: unknown): Record<string, unknown> {
   return isRecord(value) ? value : {};
 }
 
+/** A sync operation under way: what asked for it, when it started, the application's source. */
+interface SyncRun {
+  operation: unknown;
+  startedAt: string;
+  source: Record<string, unknown>;
+}
+
 /** The Argo CD application controller: sync operations, health and sync status, automated self-heal. */
 export class ArgoController {
   private readonly syncing = new Set<string>();
   private readonly healPending = new Set<string>();
   private values: Record<string, string> | undefined;
+  /** This cluster's applications (dev's are not staging's and production's). */
+  private readonly apps: readonly AppDefinition[];
 
-  constructor(private readonly context: ClusterContext) {}
+  constructor(private readonly context: ClusterContext) {
+    this.apps = argoAppsOf(context.name);
+  }
+
+  private appDefinition(name: string): AppDefinition | undefined {
+    return this.apps.find((a) => a.name === name);
+  }
 
   start(): () => void {
     const stop = this.context.store.subscribe((event) => this.onChange(event));
@@ -38,7 +54,7 @@ export class ArgoController {
       if (app.metadata.annotations?.['argocd.argoproj.io/refresh']) this.context.lifecycle.soon(() => this.refresh(app.metadata.name, true));
     }
     if (event.resource === Resources.deployments) {
-      const app = argoApps.find((a) => a.namespace === event.object.metadata.namespace && event.object.metadata.name in a.deployments);
+      const app = this.apps.find((a) => a.namespace === event.object.metadata.namespace && event.object.metadata.name in a.deployments);
       if (app) this.context.lifecycle.soon(() => this.assess(app));
     }
   }
@@ -93,13 +109,13 @@ export class ArgoController {
   }
 
   private async refreshLoop(): Promise<void> {
-    for (const app of argoApps) await this.refresh(app.name, false);
+    for (const app of this.apps) await this.refresh(app.name, false);
     this.context.lifecycle.after(refreshPeriodMs, () => this.refreshLoop());
   }
 
   /** Reads the values-tags (git) like Argo's periodic refresh; automated apps sync when git moved on. */
   private async refresh(name: string, requested: boolean): Promise<void> {
-    const app = appDefinition(name);
+    const app = this.appDefinition(name);
     if (!app) return;
     try {
       this.values = await this.context.valuesTags(this.context.name);
@@ -139,33 +155,64 @@ export class ArgoController {
     }
   }
 
-  /** One sync operation: Running → apply the chart with the values-tags → Succeeded (or Error), then clear `operation`. */
+  /**
+   * One sync operation: Running → the PreSync hook, if the app has one (a failed hook ends the operation Failed with
+   * nothing applied) → apply the chart with the values-tags → Succeeded (or Error), then clear `operation`.
+   */
   private async sync(name: string): Promise<void> {
-    const app = appDefinition(name);
+    const app = this.appDefinition(name);
     const application = this.application(name);
     if (!application || application['operation'] === undefined) return;
     const operation = application['operation'];
     const startedAt = this.context.clock.now().toISOString();
+    const source = record(record(application['spec'])['source']);
     this.writeOperation(name, { operation, phase: 'Running', message: 'one or more tasks are running', startedAt }, false);
-    let resources: Record<string, unknown>[];
+    let values: Record<string, string>;
     try {
       if (!app) throw new Error(`application ${name} renders no resources in this world`);
-      this.values = await this.context.valuesTags(this.context.name);
-      resources = this.apply(app, this.values);
+      values = await this.context.valuesTags(this.context.name);
+      this.values = values;
     } catch (error) {
       const message = `ComparisonError: ${(error as Error).message}`;
       this.writeOperation(name, { operation, phase: 'Error', message, startedAt, finishedAt: this.context.clock.now().toISOString() }, true);
       return;
     }
+    const hooks = await this.preSync(app, { operation, startedAt, source }, values);
+    if (!hooks) return;
+    if (hooks.failed) {
+      const finishedAt = this.context.clock.now().toISOString();
+      const message = 'one or more synchronization tasks completed unsuccessfully';
+      this.writeOperation(name, { operation, phase: 'Failed', message, startedAt, finishedAt, syncResult: { resources: hooks.resources, source } }, true);
+      this.assess(app);
+      return;
+    }
+    const resources = [...hooks.resources, ...this.apply(app, values)];
     await this.context.clock.sleep(this.context.scenario.durations.argoSync);
     if (this.context.lifecycle.stopped) return;
+    this.finish(app, { operation, startedAt, source }, resources);
+  }
+
+  /** Runs the app's PreSync hook; its result entries, whether it failed, or undefined when the cluster closed. */
+  private async preSync(app: AppDefinition, run: SyncRun, values: Record<string, string>): Promise<{ resources: Record<string, unknown>[]; failed: boolean } | undefined> {
+    const hook = app.preSync;
+    if (!hook) return { resources: [], failed: false };
+    const message = `waiting for completion of hook batch/Job/${hook.name}`;
+    const running = { resources: [hookResult(app, hook, 'Running', '')], source: run.source };
+    this.writeOperation(app.name, { operation: run.operation, phase: 'Running', message, startedAt: run.startedAt, syncResult: running }, false);
+    const outcome = await runHook(this.context, app, hook, values);
+    if (!outcome || this.context.lifecycle.stopped) return undefined;
+    return { resources: [hookResult(app, hook, outcome.phase, outcome.message)], failed: outcome.phase === 'Failed' };
+  }
+
+  /** Succeeded: the operation's result, a history entry, then health and sync status afresh. */
+  private finish(app: AppDefinition, run: SyncRun, resources: Record<string, unknown>[]): void {
+    const { operation, startedAt, source } = run;
     const finishedAt = this.context.clock.now().toISOString();
-    const source = record(record(application['spec'])['source']);
-    this.writeOperation(name, {
+    this.writeOperation(app.name, {
       operation, phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt, finishedAt,
       syncResult: { resources, source },
     }, true);
-    this.context.store.mutate(Resources.applications, argoNamespace, name, (a) => {
+    this.context.store.mutate(Resources.applications, argoNamespace, app.name, (a) => {
       const status = record(a['status']);
       const history = Array.isArray(status['history']) ? status['history'] : [];
       status['history'] = [...history, { id: history.length, deployStartedAt: startedAt, deployedAt: finishedAt, source }].slice(-10);

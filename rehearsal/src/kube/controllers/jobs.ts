@@ -4,6 +4,7 @@ import { Resources, type StoreEvent } from '../store.js';
 import { clone, isRecord, type KubeObject } from '../types.js';
 import { isPodReady, podPhase } from './pod-status.js';
 import type { Workload } from './pods.js';
+import { dataLoaderScript, isDataLoader } from './data-loader.js';
 import { failingStageScript, stageScript, type ScriptLine } from './stage-scripts.js';
 import { finishJob, jobTerminal, writeJobStatus, type JobCounts } from './job-status.js';
 
@@ -115,13 +116,15 @@ export class JobController {
     const hook = this.context.onStageSucceeded;
     const stage = stages.find((s) => s === labelOf(job, stageLabel));
     const state = this.hooks.get(uid);
-    if (!hook || !stage || state === 'settled') {
+    const cluster = this.context.name;
+    // Dev runs no DAML upgrade and has no PQS to follow one.
+    if (!hook || !stage || cluster === 'dev' || state === 'settled') {
       this.hooks.delete(uid);
       return finishJob(this.context, job, counts, {});
     }
     if (state === 'running') return;
     this.hooks.set(uid, 'running');
-    const event = { cluster: this.context.name, stage, toVersion: labelOf(job, versionLabel), namespace: job.metadata.namespace ?? 'default', job: job.metadata.name };
+    const event = { cluster, stage, toVersion: labelOf(job, versionLabel), namespace: job.metadata.namespace ?? 'default', job: job.metadata.name };
     void hook(event)
       .catch((error: unknown) => this.context.lifecycle.fail(error))
       .finally(() => {
@@ -168,6 +171,10 @@ export class JobController {
     const stage = plan.stage;
     const durations = this.context.scenario.durations;
     const duration = stage ? durations.stages?.[stage] ?? durations.stage : durations.stage;
+    if (!stage && isDataLoader(job)) {
+      const loader = dataLoaderScript(this.context, job);
+      return playScript(loader.lines, duration, loader.error);
+    }
     if (!stage) return playScript([{ at: 0, text: `Job ${job.metadata.name} started` }, { at: 1, text: 'done' }], duration);
     const run = {
       stage, version: labelOf(job, versionLabel) ?? 'unknown', shard: shard.index % shard.shards, shards: shard.shards,
