@@ -17,6 +17,8 @@ export async function clickFlows(grep) {
   const flows = [];
   for (const file of files) {
     const flow = await import(pathToFileURL(path.join(flowsDir, file)).href);
+    // A module without `run` (lib.mjs) holds what the flows share.
+    if (typeof flow.run !== 'function') continue;
     const title = `By hand (${file.replace(/\.mjs$/, '')}) ${flow.title}`;
     if (!grep || new RegExp(grep).test(title)) flows.push({ title, run: flow.run, scenario: flow.scenario ?? 'e2e' });
   }

@@ -2,7 +2,7 @@
 import { CalVer } from '../core/calver.js';
 import { UserError } from '../core/errors.js';
 import { currentStep, durationOf, formatDuration, progressOf, type PlannedStep } from '../core/plan.js';
-import { DEV_FLOW, isDevFlow } from '../core/runbook/index.js';
+import { DEV_FLOW, flowTitle, isDevFlow } from '../core/runbook/index.js';
 import type { StepDef } from '../core/runbook/types.js';
 import { ownerData, whereOf } from '../core/run-owner.js';
 import { scriptedPrompt } from '../engine/scripted-prompt.js';
@@ -65,7 +65,7 @@ export async function planCommand(ctx: CliContext, out: Output, opts: { release?
     );
     return;
   }
-  out.line(`Release ${version}: ${runbook.steps.length} steps`);
+  out.line(`${flowTitle(version)}: ${runbook.steps.length} steps`);
   for (const phase of runbook.phases) {
     out.line('');
     out.line(phase.title);

@@ -35,7 +35,7 @@ both journals name the other, and the report and status say so.
 lendos start dev: the dev flow (Section 4: changelog, dev's tags, the Argo CD sync) in its own journal,
 .lendos/runs/dev.jsonl, without a release. A sync in progress is continued; once the last one is done, a new one
 begins (its steps are reset, their history kept). Its steps (dev.*) act on the dev flow wherever --release points.`,
-  diagnose: `Usage: lendos diagnose <step-id> [--release YYYY.R.H] [--workspace DIR]
+  diagnose: `Usage: lendos diagnose <step-id> [--release YYYY.R.H|dev] [--workspace DIR]
 
 Looks at a failed upgrade step read-only and prints what it found as Markdown (Section 3.4, "Common Issues"): for a
 failed stage its Job's conditions, its pods' last lines and their events; for services that won't start the backends'
@@ -43,7 +43,7 @@ DAR lines, the stages' completion and the participant's log; for a failed data v
 after per template. Then what to do: rerun the stage, restart the backends on old DARs
 (<env>.recovery.restart-backends), fix forward (lendos start --hotfix-of), or roll back (<env>.rollback.*).
 Exit code 1 when the step has not failed or has no diagnosis.`,
-  plan: `Usage: lendos plan [--release YYYY.R.H] [--json] [--workspace DIR]
+  plan: `Usage: lendos plan [--release YYYY.R.H|dev] [--json] [--workspace DIR]
 
 Lists every phase and step of the runbook for the release (default: the active release; with --release the release
 need not be started). Each step's kind is automated (lendos run does it), manual or approval (lendos done). An
@@ -51,13 +51,13 @@ approval that "lendos run looks for" is found on the release PR: lendos run wait
 --set wait=no looks once.
 With --json: an array of steps {id, phase, environment, title, section, kind, optional, dependsOn, checkable?} in
 runbook order.`,
-  status: `Usage: lendos status [--release YYYY.R.H] [--json] [--workspace DIR]
+  status: `Usage: lendos status [--release YYYY.R.H|dev] [--json] [--workspace DIR]
 
 Shows the state and environment of each step, folded from .lendos/runs/<version>.jsonl (default: the active
 release; a release named with --release while none is active becomes the active one, in the CLI and in VS Code).
 Journal lines that were ignored, and why, are listed on stderr.
 With --json: {version, startedAt, startedBy, journal, progress, current, warnings, steps[{id, environment, status, …}]}.`,
-  run: `Usage: lendos run <step-id> [--release YYYY.R.H] [--yes] [--confirm-environment NAME] [--set FIELD=VALUE]...
+  run: `Usage: lendos run <step-id> [--release YYYY.R.H|dev] [--yes] [--confirm-environment NAME] [--set FIELD=VALUE]...
                   [--workspace DIR] [--world FILE]
 
 Runs an automated step (see "lendos plan" for ids and kinds) with its output streamed here, recorded in the same
@@ -67,18 +67,18 @@ journal the extension uses. It first re-observes the world: work already done is
   --set FIELD=VALUE           set a value of the step's form instead of the proposed one (e.g. for
                               prep.upgrade-branch: --set to=0.1.93); a field the step does not ask for is refused
 Exit code 0 when the step succeeded or was already done, 1 when it failed or was declined, 2 for usage errors.`,
-  done: `Usage: lendos done <step-id> [--note TEXT] [--force] [--release YYYY.R.H] [--workspace DIR]
+  done: `Usage: lendos done <step-id> [--note TEXT] [--force] [--release YYYY.R.H|dev] [--workspace DIR]
 
 Records that a manual or approval step was done by hand (the editor's Mark Done), with who did it.
   --note TEXT   what was done, or for an approval who approved and where it is recorded (required for approvals,
                 e.g. --note "Luis, REL-123")
   --force       mark it done although the steps it depends on are not done; for an automated step, mark it done
                 by hand instead of running it (lendos run adopts work that is already done)`,
-  skip: `Usage: lendos skip <step-id> --reason TEXT [--release YYYY.R.H] [--workspace DIR]
+  skip: `Usage: lendos skip <step-id> --reason TEXT [--release YYYY.R.H|dev] [--workspace DIR]
 
 Skips an optional step (see "lendos plan": optional), recording why. Required steps cannot be skipped.
   --reason TEXT   why it is skipped (required), e.g. --reason "GC pressure is normal"`,
-  preflight: `Usage: lendos preflight [--pr N] [--json] [--release YYYY.R.H] [--workspace DIR] [--world FILE]
+  preflight: `Usage: lendos preflight [--pr N] [--json] [--release YYYY.R.H|dev] [--workspace DIR] [--world FILE]
 
 Runs the preflight checks of runbook 2.1 (what GitHub Actions runs on a release PR): read-only, no release needs to be
 started, nothing is journalled.
@@ -104,11 +104,11 @@ Each is printed as file:line:col: severity: message, then a summary line.
               errors, warnings, notes}
 AWS: the profile of lendos.aws.artifactsProfile (aws sso login --profile <profile> when it has expired).
 Exit code 0 when there is no error, 1 when there is one, 2 for usage errors (an unknown environment).`,
-  reset: `Usage: lendos reset <step-id> [--release YYYY.R.H] [--workspace DIR]
+  reset: `Usage: lendos reset <step-id> [--release YYYY.R.H|dev] [--workspace DIR]
 
 Sets a step back to pending (to run or mark it again). Its history stays in the journal; a running step cannot be
 reset.`,
-  report: `Usage: lendos report [--release YYYY.R.H] [--format md|json] [--out FILE] [--post] [--workspace DIR]
+  report: `Usage: lendos report [--release YYYY.R.H|dev] [--format md|json] [--out FILE] [--post] [--workspace DIR]
 
 The release's audit report, from its journal: each phase's steps with who did them, when, how long and how many runs,
 their key evidence (branches, SHAs, PRs, snapshot), the built image tags, and the failures and reruns. Markdown by

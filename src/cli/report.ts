@@ -2,6 +2,8 @@
  * `lendos report`: the release's journal as its report — Markdown (default) or JSON, to stdout or a file, or with
  * `--post` as a comment on the release PR (one per release, replaced in place when posted again).
  */
+import { UserError } from '../core/errors.js';
+import { isDevFlow, NO_RELEASE_PR } from '../core/flows.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createStepPorts } from '../adapters/step-ports.js';
@@ -17,6 +19,7 @@ export async function reportCommand(ctx: CliContext, out: Output, opts: { releas
   if (opts.post && opts.out) throw new UsageError('--post puts the report on the release PR, --out in a file: choose one');
   const version = await startedRelease(ctx, opts.release);
   const report = await ctx.service.report(version, format);
+  if (opts.post && isDevFlow(version)) throw new UserError(NO_RELEASE_PR);
   if (opts.post) return postReport(ctx, out, version, report);
   if (!opts.out) {
     out.line(report.trimEnd());

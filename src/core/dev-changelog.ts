@@ -33,15 +33,25 @@ export function devChangelog(pulls: readonly MergedPull[], since: string): DevCh
   return { since, groups, count: after.length };
 }
 
-export function devChangelogMarkdown(changelog: DevChangelog, heading: string): string[] {
-  const lines = [`## ${escapeMarkdown(heading)}`, ''];
+/** The changelog's lines: `markdown` escapes outside text for a Markdown page; plain keeps it as text (a log). */
+function changelogLines(changelog: DevChangelog, heading: string, escape: (text: string) => string, markdown: boolean): string[] {
+  const lines = [markdown ? `## ${escape(heading)}` : `${heading}:`, ''];
   if (changelog.count === 0) return [...lines, `Nothing was merged to main since ${changelog.since.slice(0, 16).replace('T', ' ')} UTC.`];
   for (const group of changelog.groups) {
-    lines.push(`### ${group.title}`, '');
+    lines.push(markdown ? `### ${group.title}` : `${group.title}:`, '');
     for (const p of group.pulls) {
-      lines.push(`- #${p.number} ${escapeMarkdown(neutraliseLine(p.title))} (@${escapeMarkdown(neutraliseLine(p.author))}, merged ${p.mergedAt.slice(0, 10)})`);
+      lines.push(`${markdown ? '-' : '  -'} #${p.number} ${escape(neutraliseLine(p.title))} (@${escape(neutraliseLine(p.author))}, merged ${p.mergedAt.slice(0, 10)})`);
     }
     lines.push('');
   }
   return lines;
+}
+
+export function devChangelogMarkdown(changelog: DevChangelog, heading: string): string[] {
+  return changelogLines(changelog, heading, escapeMarkdown, true);
+}
+
+/** The same as plain text, for a step's log (a terminal shows no Markdown). */
+export function devChangelogText(changelog: DevChangelog, heading: string): string[] {
+  return changelogLines(changelog, neutraliseLine(heading), (text) => text, false);
 }

@@ -8,5 +8,9 @@ export const DEV_FLOW = 'dev';
 
 export const isDevFlow = (id: string): boolean => id === DEV_FLOW;
 
+/** Refuses what only a release has (its PR, its report on the PR) for the dev flow, saying what to do instead. */
+export const NO_RELEASE_PR =
+  'The dev sync has no release PR to post its report on: export it instead (LendOS: Export Release Report, or lendos report --release dev --out FILE).';
+
 /** How a journal is named to people: `Release 2025.4.0`, or `Dev sync`. */
 export const flowTitle = (id: string): string => (isDevFlow(id) ? 'Dev sync' : `Release ${id}`);

@@ -58,15 +58,14 @@ export function renderStep({ step, state, status, blockedBy }: PlannedStep): str
     `Status: **${statusLabel(status)}** · kind: ${step.kind}${step.optional ? ' · optional' : ''}` +
       (step.typicalMinutes ? ` · typically ${step.typicalMinutes} min` : ''),
     '',
-    step.guidance,
-    '',
   ];
+  // Markdown a step wrote from escaped outside text (dev's changelog) comes first, a section of its own.
+  const changelog = state.evidence['changelog'];
+  if (typeof changelog === 'string') lines.push(...changelog.split('\n').map(neutraliseLine), '');
+  lines.push(step.guidance, '');
   if (step.commands.length > 0) lines.push('## The commands this step replaces', '', '```bash', ...step.commands, '```', '');
   lines.push('## Success looks like', '', step.success, '');
   if (blockedBy.length > 0) lines.push(`Waiting for: ${blockedBy.join(', ')}`, '');
-  // Markdown a step wrote from escaped outside text (dev's changelog) reads as a section of its own.
-  const changelog = state.evidence['changelog'];
-  if (typeof changelog === 'string') lines.push('## Changelog', '', ...changelog.split('\n').map(neutraliseLine), '');
   const evidence = Object.entries(state.evidence).filter(([key]) => key !== 'changelog');
   if (evidence.length > 0) {
     lines.push('## Evidence', '', '| what | value |', '| --- | --- |');

@@ -52,14 +52,19 @@ describe('dev changelog since the last dev sync (built CLI, rehearsal world)', f
     assert.equal(done.code, 0, done.stdout + done.stderr);
     const out = done.stdout;
     assert.match(out, /Dev was last synced by [0-9a-f]{7} \(.+\) of values-tags-dev\.yaml: dev-2025\.4\.0\.3392/);
-    const features = out.indexOf('### Features');
-    const fixes = out.indexOf('### Fixes');
-    const other = out.indexOf('### Other changes');
+    // The log is plain text; the step's evidence keeps the Markdown, its outside text escaped.
+    const features = out.indexOf('Features:');
+    const fixes = out.indexOf('Fixes:');
+    const other = out.indexOf('Other changes:');
     assert.ok(features >= 0 && features < fixes && fixes < other, out);
+    assert.ok(out.slice(features, fixes).includes(`  - #${merged['feat']} feat(portal): export loans as CSV (@`), out);
+    assert.ok(out.slice(fixes, other).includes(`  - #${merged['fix']} fix: signing portal times out`), out);
+    assert.ok(out.slice(other).includes(`  - #${merged['chore']} Bump the JSON API client`), out);
+    const status = JSON.parse((await w.lendos('status', '--json')).stdout) as { steps: { id: string; evidence: { changelog?: string } }[] };
+    const markdown = status.steps.find((s) => s.id === 'dev.changelog')?.evidence.changelog ?? '';
+    assert.ok(markdown.indexOf('### Features') < markdown.indexOf('### Fixes'), markdown);
     // Titles are Markdown-escaped (a PR title is outside text): `feat\(portal\)\: …`.
-    assert.ok(out.slice(features, fixes).includes(`- #${merged['feat']} feat\\(portal\\)\\: export loans as CSV (@`), out);
-    assert.ok(out.slice(fixes, other).includes(`- #${merged['fix']} fix\\: signing portal times out`), out);
-    assert.ok(out.slice(other).includes(`- #${merged['chore']} Bump the JSON API client`), out);
+    assert.ok(markdown.includes(`- #${merged['feat']} feat\\(portal\\)\\: export loans as CSV (@`), markdown);
     assert.match(out, /dev\.changelog: succeeded — \d+ PR\(s\) merged to main since dev was last synced/);
     const report = await w.lendos('report');
     assert.match(report.stdout, /^# Dev sync\n/);

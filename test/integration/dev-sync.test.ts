@@ -105,6 +105,9 @@ describe('the dev flow: a dev sync without a release (built CLI, rehearsal world
     const steps = (JSON.parse(status.stdout) as { steps: { id: string; status: string }[] }).steps;
     assert.ok(steps.every((s) => s.status !== 'succeeded'), status.stdout);
     assert.ok((await devEvents(w)).some((e) => e.step === 'dev.sync-apps' && e.type === 'step.succeeded'), 'history kept');
+    const post = await w.lendos('report', '--post');
+    assert.equal(post.code, 1);
+    assert.match(post.stderr, /The dev sync has no release PR to post its report on: export it instead/);
   });
 });
 

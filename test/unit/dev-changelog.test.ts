@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { devChangelog, devChangelogMarkdown, type MergedPull } from '../../src/core/dev-changelog.js';
+import { devChangelog, devChangelogMarkdown, devChangelogText, type MergedPull } from '../../src/core/dev-changelog.js';
 
 const pull = (number: number, title: string, mergedAt: string): MergedPull => ({ number, title, author: 'ada', mergedAt, url: `https://github.com/o/r/pull/${number}` });
 
@@ -23,5 +23,11 @@ describe('dev changelog (Section 4)', () => {
     assert.ok(!text.includes('\u001b'));
     assert.match(text, /### Features\n\n- #2 feat\\\(portal\\\)\\: export \(@ada, merged 2025-11-02\)/);
     assert.match(devChangelogMarkdown(devChangelog(pulls, '2026-01-01T00:00:00Z'), 'x').join('\n'), /Nothing was merged to main since 2026-01-01 00:00 UTC\./);
+  });
+
+  it('writes the same as plain text for a log: no Markdown escapes, still no terminal escapes', () => {
+    const text = devChangelogText(devChangelog(pulls, since), 'Since the last sync').join('\n');
+    assert.ok(!text.includes('\u001b'));
+    assert.match(text, /^Since the last sync:\n\nFeatures:\n\n {2}- #2 feat\(portal\): export \(@ada, merged 2025-11-02\)/);
   });
 });

@@ -56,8 +56,8 @@ function timeline(model: ChecklistModel): HTMLElement {
 
 function header(model: ChecklistModel): HTMLElement {
   const elapsed = model.elapsedMs === undefined ? 'not started' : `${formatMs(model.elapsedMs)} so far (typically 2–3 h)`;
-  const element = el('header', {}, el('h1', {}, `Release ${model.version}`), el('p', { class: 'muted' }, `${model.done} of ${model.total} steps done · ${elapsed}`));
-  element.append(progressBar(model.done, model.total, `Release ${model.version}: ${model.done} of ${model.total} steps done`), timeline(model));
+  const element = el('header', {}, el('h1', {}, model.title), el('p', { class: 'muted' }, `${model.done} of ${model.total} steps done · ${elapsed}`));
+  element.append(progressBar(model.done, model.total, `${model.title}: ${model.done} of ${model.total} steps done`), timeline(model));
   return element;
 }
 

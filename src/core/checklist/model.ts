@@ -4,6 +4,7 @@
  * stages, validation's table, a failure's cause and last log lines, and the actions the tree offers for it. Pure and
  * plain data (it crosses into the webview as JSON); every string from outside is neutralised here.
  */
+import { flowTitle } from '../flows.js';
 import type { JsonValue } from '../journal/types.js';
 import { aggregateStatus, durationOf, phaseSteps, progressOf, stepAbilities, type DisplayStatus, type PlannedStep } from '../plan.js';
 import type { PhaseDef } from '../runbook/types.js';
@@ -60,6 +61,8 @@ export interface ChecklistPhase {
 
 export interface ChecklistModel {
   readonly version: string;
+  /** `Release 2025.4.0`, or `Dev sync`. */
+  readonly title: string;
   readonly now: string;
   readonly done: number;
   readonly total: number;
@@ -176,6 +179,7 @@ export function checklistModel(version: string, phases: readonly PhaseDef[], pla
   const { done, total } = progressOf(plan.filter((p) => p.step.phase !== 'recovery'));
   return {
     version,
+    title: flowTitle(version),
     now: now.toISOString(),
     done,
     total,

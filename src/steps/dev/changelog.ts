@@ -4,7 +4,7 @@
  * `main` since then are listed, grouped (features, fixes, other), as Markdown in the step's log and evidence.
  * Read-only: a fresh look on every run.
  */
-import { devChangelog, devChangelogMarkdown, type MergedPull } from '../../core/dev-changelog.js';
+import { devChangelog, devChangelogMarkdown, devChangelogText, type MergedPull } from '../../core/dev-changelog.js';
 import { UserError } from '../../core/errors.js';
 import { locateTags } from '../../core/values-tags/index.js';
 import type { StepExecutor } from '../../engine/step-types.js';
@@ -37,8 +37,9 @@ export const devChangelogStep: StepExecutor<UpgradePorts> = {
       .filter((p) => p.merged && p.mergedAt)
       .map((p) => ({ number: p.number, title: p.title, author: p.author, mergedAt: p.mergedAt ?? '', url: p.url }));
     const changelog = devChangelog(pulls, new Date(synced.date).toISOString());
-    const markdown = devChangelogMarkdown(changelog, `Merged to ${repoName(site.lendos)} main since the last dev sync (${synced.date.slice(0, 10)})`);
-    for (const line of markdown) ctx.log.info(line);
+    const heading = `Merged to ${repoName(site.lendos)} main since the last dev sync (${synced.date.slice(0, 10)})`;
+    const markdown = devChangelogMarkdown(changelog, heading);
+    for (const line of devChangelogText(changelog, heading)) ctx.log.info(line);
     return {
       summary: `${changelog.count} PR(s) merged to main since dev was last synced (${synced.date.slice(0, 16).replace('T', ' ')}, ${short(synced.sha)})`,
       evidence: {

@@ -44,9 +44,9 @@ export function choiceFields(listings: Map<string, Map<string, EcrImage[]>>): Fo
     const dev = sharedDevTags([...listing.values()]).slice(0, 3).map(deployTagOf);
     return {
       id: portal,
-      label: `${portal}: "${MAIN_BUILDS}" or a deploy/dev-YYYY.R.H.BUILD build`,
+      label: portal,
       value: MAIN_BUILDS,
-      source: `main: ${mainLine(listing)}; newest dev builds: ${dev.join(', ') || 'none'}`,
+      source: `"${MAIN_BUILDS}" = ${mainLine(listing)} · or a dev build both images have: ${dev.join(', ') || 'none yet'}`,
       validate: (value) => {
         const parsed = parseDevChoice(value);
         return typeof parsed === 'string' ? parsed : undefined;

@@ -6,7 +6,7 @@
 import type { StepExecutor } from '../../engine/step-types.js';
 import type { UpgradePorts } from '../../ports.js';
 import { withLock } from '../upgrade/lock.js';
-import { checkStillDown, recordReplicas, scales, suspendArgo, waitPodsGone } from '../upgrade/scale-down.js';
+import { allAtZero, scaleAllToZero } from '../upgrade/scale-down.js';
 import { clusterOf, confirmTarget, serviceNamespaces, targetEvidence, type Target } from '../upgrade/target.js';
 
 const DELETED = 'participantPodsDeleted';
@@ -16,10 +16,7 @@ export const stopServices: StepExecutor<UpgradePorts, Target> = {
 
   async observe(ctx) {
     if (!Array.isArray(ctx.evidenceOf(ctx.step.id)[DELETED])) return { done: false };
-    const cluster = await clusterOf(ctx);
-    for (const [service, scale] of await scales(cluster)) {
-      if (scale.replicas > 0 || (await cluster.kube.listPods(cluster.context, service.namespace, scale.selector)).length > 0) return { done: false };
-    }
+    if (!(await allAtZero(await clusterOf(ctx)))) return { done: false };
     return { done: true, summary: 'Every service is at 0 replicas with no pods left; the participant was stopped', evidence: {} };
   },
 
@@ -36,16 +33,7 @@ export const stopServices: StepExecutor<UpgradePorts, Target> = {
   async run(ctx, target) {
     return withLock(ctx, target, async () => {
       await ctx.record(targetEvidence(target));
-      const current = await scales(target);
-      const before = await recordReplicas(ctx, current);
-      const suspended = await suspendArgo(ctx, target);
-      for (const [service, scale] of current) {
-        if (scale.replicas === 0) continue;
-        ctx.log.info(`kubectl scale deployment ${service.deployment} --replicas=0 -n ${service.namespace} --context ${target.context}`);
-        await target.kube.setScale(target.context, service.namespace, service.deployment, 0);
-      }
-      await waitPodsGone(ctx, target, current, ctx.signal);
-      await checkStillDown(target);
+      const { before, suspended } = await scaleAllToZero(ctx, target);
       const participant = target.env.canton.participant;
       ctx.log.info(`kubectl delete pod -l ${participant.selector} -n ${participant.namespace} --context ${target.context}`);
       const deleted = await target.kube.deletePods(target.context, participant.namespace, participant.selector);

@@ -75,17 +75,50 @@ export async function checkStillDown(target: Target): Promise<void> {
   }
 }
 
+/** Whether every service is at 0 replicas with no pod left. */
+export async function allAtZero(cluster: Cluster): Promise<boolean> {
+  const current = await scales(cluster);
+  if ([...current.values()].some((scale) => scale.replicas > 0)) return false;
+  for (const [service, scale] of current) {
+    if ((await cluster.kube.listPods(cluster.context, service.namespace, scale.selector)).length > 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Every service scaled to 0 (its replicas recorded first), Argo CD automation that would scale it back suspended,
+ * watched from before the scale-down until every pod is gone; shared by the upgrade's scale-down and the rollback.
+ */
+export async function scaleAllToZero(ctx: UpgradeStepContext, target: Target): Promise<{ before: Record<string, number>; suspended: string[] }> {
+  const current = await scales(target);
+  const before = await recordReplicas(ctx, current);
+  const suspended = await suspendArgo(ctx, target);
+  // Watching from before the scale-down, so the count-down starts at every pod.
+  const stop = new AbortController();
+  const gone = waitPodsGone(ctx, target, current, AbortSignal.any([ctx.signal, stop.signal]));
+  try {
+    for (const [service, scale] of current) {
+      if (scale.replicas === 0) continue;
+      ctx.log.info(`kubectl scale deployment ${service.deployment} --replicas=0 -n ${service.namespace} --context ${target.context}`);
+      await target.kube.setScale(target.context, service.namespace, service.deployment, 0);
+    }
+  } catch (error) {
+    stop.abort();
+    await gone.catch(() => undefined);
+    throw error;
+  }
+  await gone;
+  await checkStillDown(target);
+  return { before, suspended };
+}
+
 export function scaleDown(environment: UpgradeEnvironment): StepExecutor<UpgradePorts, Target> {
   return {
     stepId: `${environment}.upgrade.scale-down`,
 
     async observe(ctx) {
       const cluster = await clusterOf(ctx);
-      const current = await scales(cluster);
-      if ([...current.values()].some((scale) => scale.replicas > 0)) return { done: false };
-      for (const [service, scale] of current) {
-        if ((await cluster.kube.listPods(cluster.context, service.namespace, scale.selector)).length > 0) return { done: false };
-      }
+      if (!(await allAtZero(cluster))) return { done: false };
       const evidence: EventData = { scaledDown: cluster.env.services.map((s) => s.deployment) };
       return { done: true, summary: `${cluster.env.services.map((s) => s.deployment).join(', ')} are at 0 replicas with no pods left`, evidence };
     },
@@ -99,25 +132,7 @@ export function scaleDown(environment: UpgradeEnvironment): StepExecutor<Upgrade
     async run(ctx, target) {
       return withLock(ctx, target, async () => {
         await ctx.record(targetEvidence(target));
-        const current = await scales(target);
-        const before = await recordReplicas(ctx, current);
-        const suspended = await suspendArgo(ctx, target);
-        // Watching from before the scale-down, so the count-down starts at every pod.
-        const stop = new AbortController();
-        const gone = waitPodsGone(ctx, target, current, AbortSignal.any([ctx.signal, stop.signal]));
-        try {
-          for (const [service, scale] of current) {
-            if (scale.replicas === 0) continue;
-            ctx.log.info(`kubectl scale deployment ${service.deployment} --replicas=0 -n ${service.namespace} --context ${target.context}`);
-            await target.kube.setScale(target.context, service.namespace, service.deployment, 0);
-          }
-        } catch (error) {
-          stop.abort();
-          await gone.catch(() => undefined);
-          throw error;
-        }
-        await gone;
-        await checkStillDown(target);
+        const { before, suspended } = await scaleAllToZero(ctx, target);
         const names = target.env.services.map((s) => s.deployment);
         return {
           summary: `${names.join(', ')} scaled to 0; every pod is gone${suspended.length > 0 ? `; Argo CD automation suspended on ${suspended.join(', ')}` : ''}`,

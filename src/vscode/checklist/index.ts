@@ -106,7 +106,7 @@ export class ChecklistPanels implements vscode.Disposable {
   }
 
   private post(message: HostMessage): void {
-    if (message.type === 'state' && this.panel) this.panel.title = message.model ? `Release ${message.model.version} — Checklist` : 'Release Checklist';
+    if (message.type === 'state' && this.panel) this.panel.title = message.model ? `${message.model.title} — Checklist` : 'Release Checklist';
     void this.panel?.webview.postMessage(message);
   }
 

@@ -2,6 +2,8 @@
  * LendOS: Post Release Report to the Release PR — the journal's report as a comment on the release PR, one per
  * release, replaced in place when posted again. It says where it will post and asks before it does.
  */
+import { UserError } from '../../core/errors.js';
+import { isDevFlow, NO_RELEASE_PR } from '../../core/flows.js';
 import * as vscode from 'vscode';
 import { neutralise } from '../../core/text.js';
 import type { ScriptedAnswers } from '../../engine/scripted-prompt.js';
@@ -13,6 +15,7 @@ export function postReleaseReport(session: ReleaseSession, github: () => Promise
   return (answers?: ScriptedAnswers): Promise<CommandResult<string | undefined>> =>
     report(async () => {
       const view = requireActive(session);
+      if (isDevFlow(view.version)) throw new UserError(NO_RELEASE_PR);
       const warn = (line: string) => void vscode.window.showWarningMessage(neutralise(line));
       const { gh, lendos } = await github();
       const { reportComment } = await import('../../steps/index.js');

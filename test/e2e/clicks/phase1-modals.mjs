@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { modal, runStep as runShared, waitDone as waitDoneShared } from './lib.mjs';
 
 const VERSION = '2025.4.0';
 const BRANCH = `release/${VERSION}`;
@@ -48,36 +49,12 @@ function row(page, stepTitle) {
   return page.locator('.monaco-list-row', { hasText: stepTitle }).first();
 }
 
-/** Hovers the step's row and clicks its ▶ (its inline actions show only on hover); a redraw just then asks which step. */
-async function runStep(page, stepTitle) {
-  const target = row(page, stepTitle);
-  await target.waitFor({ timeout: 30_000 });
-  // The tree redraws as the journal moves; a person clicks once it stands still.
-  await page.waitForTimeout(1_000);
-  await target.hover();
-  await target.locator('.action-label[aria-label^="Run Step"]').click();
-  const picker = page.locator('.quick-input-widget .monaco-list-row', { hasText: stepTitle }).first();
-  if (await picker.waitFor({ timeout: 2_000 }).then(() => true, () => false)) await picker.click();
+/** ▶ on the step. */
+function runStep(page, stepTitle) {
+  return runShared(page, row(page, stepTitle), stepTitle);
 }
 
-/** The modal dialog asking `question`, once it shows. */
-async function modal(page, question) {
-  const dialog = page.locator('.monaco-dialog-box', { hasText: question });
-  await dialog.waitFor({ timeout: 30_000 });
-  return dialog;
-}
-
-/** Waits until the step's row reads "done"; fails with what it reads instead. */
-async function waitDone(page, stepTitle) {
-  const description = row(page, stepTitle).locator('.label-description');
-  try {
-    await page.waitForFunction(
-      (element) => element?.textContent?.startsWith('done'),
-      await description.elementHandle({ timeout: 30_000 }),
-      { timeout: 60_000 },
-    );
-  } catch (error) {
-    const text = await description.textContent().catch(() => '(no row)');
-    throw new Error(`${stepTitle} is not done: it reads "${text}" (${error.message.split('\n')[0]})`);
-  }
+/** Waits until the step reads "done". */
+function waitDone(page, stepTitle) {
+  return waitDoneShared(page, row(page, stepTitle), stepTitle);
 }

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../../scripts/lib/paths.mjs';
+import { runStep as runShared, waitDone as waitShared } from './lib.mjs';
 
 const exec = promisify(execFile);
 const KEPT = 'canton-20241104-0324-failed-2025-4-0';
@@ -81,15 +82,9 @@ async function toggle(page, label) {
   await page.waitForTimeout(500);
 }
 
-/** Hovers the step's row and clicks its ▶; a redraw just then asks which step, and the person picks it. */
-async function runStep(page, stepTitle) {
-  const target = page.locator(rowSelector(stepTitle));
-  await target.waitFor({ timeout: 30_000 });
-  await page.waitForTimeout(1_000);
-  await target.hover();
-  await target.locator('.action-label[aria-label^="Run Step"]').click();
-  const picker = page.locator('.quick-input-widget .monaco-list-row', { hasText: stepTitle }).first();
-  if (await picker.waitFor({ timeout: 2_000 }).then(() => true, () => false)) await picker.click();
+/** ▶ on production's step. */
+function runStep(page, stepTitle) {
+  return runShared(page, page.locator(rowSelector(stepTitle)), stepTitle);
 }
 
 /** Production's confirmation: the input box asking `question`, answered by typing bxci. */
@@ -99,13 +94,7 @@ async function typeBxci(page, question) {
   await page.keyboard.press('Enter');
 }
 
-/** Waits until the step's row reads "done"; fails with what it reads instead. */
-async function waitDone(page, stepTitle, timeout = 60_000) {
-  const description = page.locator(`${rowSelector(stepTitle)} .label-description`);
-  try {
-    await page.waitForFunction((element) => element?.textContent?.startsWith('done'), await description.elementHandle({ timeout: 30_000 }), { timeout });
-  } catch (error) {
-    const text = await description.textContent().catch(() => '(no row)');
-    throw new Error(`${stepTitle} is not done: it reads "${text}" (${error.message.split('\n')[0]})`);
-  }
+/** Waits until production's step reads "done". */
+function waitDone(page, stepTitle, timeout = 60_000) {
+  return waitShared(page, page.locator(rowSelector(stepTitle)), stepTitle, timeout);
 }

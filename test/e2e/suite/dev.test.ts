@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LendosApi } from '../../../src/extension';
 import { e2ePass, getExtension, screenshot, ui, waitFor } from './harness';
+import { landOnMain } from './world';
 
 type Result = { ok: boolean; message?: string; value?: unknown };
 const DEV_BUILD = 'deploy/dev-2025.4.0.3411';
@@ -29,11 +30,17 @@ describe('Dev sync (Section 4, without a release)', function () {
     assert.match(blocked.message ?? '', /depends on steps that are not done/);
     const asked = (await vscode.commands.executeCommand('lendos.markStepDone', 'dev.request-sync', { note: 'Luis asked to test the loan export' })) as Result;
     assert.equal(asked.ok, true, asked.message);
+    // What teammates merged since the release, for Product to test in dev.
+    await landOnMain('feature/loan-export', 'feat(portal): export loans as CSV');
+    await landOnMain('fix/signing-timeout', 'fix(signing): large documents no longer time out');
     const changelog = (await vscode.commands.executeCommand('lendos.runStep', 'dev.changelog', { yes: true })) as Result;
     assert.deepEqual(changelog, { ok: true, value: 'succeeded' }, status('dev.changelog')?.state.message ?? '');
     await lendos.session.refresh();
-    assert.match(String(status('dev.changelog')?.state.evidence.changelog), /since the last dev sync/);
+    assert.match(String(status('dev.changelog')?.state.evidence.changelog), /### Features\n\n- #\d+ feat\\\(portal\\\)\\: export loans as CSV[\s\S]*### Fixes/);
     await vscode.commands.executeCommand('lendos.showStep', 'dev.changelog');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    // The preview renders in a webview of its own, a moment after it opens.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     await screenshot('dev-changelog');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
@@ -43,7 +50,9 @@ describe('Dev sync (Section 4, without a release)', function () {
     await ui({ action: 'click', selector: '.quick-input-widget .monaco-list-row', text: 'lendos-portal:', timeoutMs: 60_000 });
     await ui({ action: 'type', text: DEV_BUILD });
     await ui({ action: 'press', key: 'Enter' });
-    await ui({ action: 'click', selector: '.quick-input-widget .monaco-list-row', text: DEV_BUILD, timeoutMs: 10_000 });
+    // Back in the form, the lendos portal's row now reads the dev build.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await vscode.commands.executeCommand('notifications.clearAll');
     await screenshot('dev-tags-form');
     await ui({ action: 'click', selector: '.quick-input-widget .monaco-list-row', text: 'Confirm and run' });
     await waitFor(() => lendos.reviews.reviewing ?? ended, 60_000, 'the proposed change');
