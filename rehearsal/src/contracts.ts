@@ -184,4 +184,6 @@ export interface WorldDescription {
   startedAt: string;
   /** The variables of `world.env` (KUBECONFIG, AWS_*, GITHUB_*), for a child process's environment. */
   env: Record<string, string>;
+  /** The world's tool wrappers (`aws`), which world.env puts first on PATH. */
+  bin: string;
 }

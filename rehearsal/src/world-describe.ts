@@ -1,4 +1,5 @@
 /** The world's description (world.json) and the kubeconfig naming each cluster by its EKS ARN. */
+import { writeToolWrappers } from './tool-wrappers.js';
 import path from 'node:path';
 import { ACCOUNTS, WORLD_REGION, writeAwsConfig, type AwsServer } from './aws/index.js';
 import type { AwsCredentials, KubeClusterName, Scenario, WorldDescription } from './contracts.js';
@@ -69,6 +70,7 @@ export async function describe(scenario: Scenario, dir: string, secrets: Describ
   }));
   await writeKubeconfig(kubeconfig, clusters);
   const awsFiles = writeAwsConfig(path.join(dir, 'aws'), secrets.aws, WORLD_REGION);
+  const bin = await writeToolWrappers(dir, parts.aws.url);
   const partial: Omit<WorldDescription, 'env'> = {
     scenario: scenario.name,
     kubeconfig,
@@ -90,6 +92,7 @@ export async function describe(scenario: Scenario, dir: string, secrets: Describ
     remotes: { ...parts.remotes },
     workspace: { lendos: path.join(dir, 'workspace', 'lendos'), workloads: path.join(dir, 'workspace', 'lendos-eks-workloads') },
     dir,
+    bin,
     pid: process.pid,
     startedAt: new Date().toISOString(),
   };

@@ -33,7 +33,9 @@ export function worldEnvFile(description: WorldDescription): string {
     '# `source` this file to use kubectl, aws and the repository scripts against the world by hand.',
   ];
   const lines = Object.entries(description.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
-  return `${[...header, ...lines].join('\n')}\n`;
+  // The world's tool wrappers first: the runbook's aws commands reach the world whatever aws is installed.
+  const path = `export PATH=${shellQuote(description.bin)}:"$PATH"`;
+  return `${[...header, ...lines, path].join('\n')}\n`;
 }
 
 /** Writes world.env, then world.json (through a rename, so a reader never sees half of it). */

@@ -9,15 +9,26 @@ import { modal, runStep as runShared, waitDone as waitShared } from './lib.mjs';
 const exec = promisify(execFile);
 const DEV_BUILD = 'deploy/dev-2025.4.0.3405';
 
-export const title = 'syncs dev from the command palette: the changelog, the signing portal on a dev build, both Argo CD apps synced after the modal';
+export const title = 'syncs dev from the welcome page or the command palette: the changelog, the signing portal on a dev build, both Argo CD apps synced after the modal';
 
 const row = (page, stepTitle) => page.locator(`.monaco-list-row[aria-label^="${stepTitle} (dev),"]`);
 
 /** @param {{page: import('playwright-core').Page, world: {description: {workspace: {workloads: string}}}, screenshot: (name: string) => Promise<string>}} context */
 export async function run({ page, world, screenshot }) {
-  await page.keyboard.press('F1');
-  await page.keyboard.type('LendOS: Sync Dev Environment', { delay: 10 });
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Sync Dev Environment' }).first().click({ timeout: 30_000 });
+  // The LendOS icon opens the Release view (a click on it while the view shows would close it).
+  const icon = page.locator('.activitybar .action-item', { has: page.locator('.action-label[aria-label^="LendOS"]') });
+  await icon.waitFor({ timeout: 60_000 });
+  if (!(await icon.evaluate((element) => element.classList.contains('checked')))) await icon.locator('.action-label').click();
+  // With no release in the workspace the welcome page offers it; with one under way, the command palette does.
+  const welcome = page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Sync the dev environment' }).first();
+  if (await welcome.waitFor({ timeout: 5_000 }).then(() => true, () => false)) {
+    await welcome.click();
+  } else {
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget .quick-input-box input').waitFor({ timeout: 10_000 });
+    await page.keyboard.type('LendOS: Sync Dev Environment', { delay: 10 });
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Sync Dev Environment' }).first().click({ timeout: 30_000 });
+  }
   await page.locator('.monaco-list-row', { hasText: 'Dev sync' }).first().waitFor({ timeout: 30_000 });
 
   const request = row(page, 'Product requests a sync');
@@ -34,6 +45,9 @@ export async function run({ page, world, screenshot }) {
 
   await step(page, "Set dev's image tags");
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'signing-portal:' }).click({ timeout: 60_000 });
+  // The field's input box, with its proposed value selected: what is typed replaces it.
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'signing-portal' }).waitFor({ timeout: 10_000 });
+  await page.waitForTimeout(300);
   await page.keyboard.type(DEV_BUILD, { delay: 10 });
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Confirm and run' }).click({ timeout: 30_000 });

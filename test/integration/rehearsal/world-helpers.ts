@@ -40,7 +40,9 @@ export async function startTestWorld(scenario: string | Scenario): Promise<TestW
 /** This process's environment without AWS, Kubernetes, GitHub or rehearsal settings, plus the world's own (world.env). */
 export function worldEnv(world: World, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AWS_|KUBE|LENDOS_|GITHUB_)/.test(k)));
-  return { ...base, ...world.description.env, RUN_UPGRADE_POLL_MS: '50', ...extra };
+  // As world.env does: the world's tool wrappers (aws) first on PATH.
+  const PATH = [world.description.bin, base['PATH']].filter(Boolean).join(path.delimiter);
+  return { ...base, ...world.description.env, PATH, RUN_UPGRADE_POLL_MS: '50', ...extra };
 }
 
 export interface ProcessResult {

@@ -102,7 +102,11 @@ export class DeploymentController {
     const template = clone(record(record(deployment['spec'])['template']));
     const labels = { ...(record(template['metadata'])['labels'] as Record<string, string>), 'pod-template-hash': hash };
     template['metadata'] = { ...record(template['metadata']), labels };
-    const revision = this.context.store.list(Resources.replicaSets, namespace).filter((rs) => rs.metadata.name.startsWith(`${deployment.metadata.name}-`)).length + 1;
+    // As the deployment controller: one more than the highest revision among the ReplicaSets this Deployment owns.
+    const revision = 1 + Math.max(0, ...this.context.store
+      .list(Resources.replicaSets, namespace)
+      .filter((rs) => rs.metadata.ownerReferences?.some((o) => o.controller && o.uid === deployment.metadata.uid))
+      .map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) || 0));
     return this.context.store.create(Resources.replicaSets, {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',

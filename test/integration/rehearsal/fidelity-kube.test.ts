@@ -1,0 +1,38 @@
+/** Fidelity: Kubernetes details the real API server gets right and an emulation easily gets wrong. */
+import assert from 'node:assert/strict';
+import * as k8s from '@kubernetes/client-node';
+import { afterEach, describe, it } from 'mocha';
+import { startFixture, waitFor, type KubeFixture } from './kube-fixture.js';
+
+const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+const REVISION = 'deployment.kubernetes.io/revision';
+
+describe('rehearsal fidelity: Kubernetes details', function () {
+  let fixture: KubeFixture | undefined;
+
+  afterEach(async function () {
+    await fixture?.close();
+    fixture = undefined;
+  });
+
+  it("numbers a Deployment's revisions by its own ReplicaSets only, not another Deployment's of the same prefix", async function () {
+    fixture = await startFixture();
+    const apps = fixture.kc.makeApiClient(k8s.AppsV1Api);
+    const namespace = 'signing-portal';
+    const setImage = async (name: string, tag: string) => {
+      const current = await apps.readNamespacedDeployment({ name, namespace });
+      const image = current.spec?.template.spec?.containers[0]?.image?.replace(/:[^:/]+$/, `:${tag}`);
+      const container = current.spec?.template.spec?.containers[0]?.name;
+      await apps.patchNamespacedDeployment({ name, namespace, body: { spec: { template: { spec: { containers: [{ name: container, image }] } } } } }, mergePatch);
+    };
+    const revision = async (name: string) => (await apps.readNamespacedDeployment({ name, namespace })).metadata?.annotations?.[REVISION];
+    await setImage('signing-portal-backend', 'v0.0.900');
+    await waitFor('the backend at revision 2', async () => (await revision('signing-portal-backend')) === '2');
+    await setImage('signing-portal-backend', 'v0.0.901');
+    await waitFor('the backend at revision 3', async () => (await revision('signing-portal-backend')) === '3');
+    await setImage('signing-portal', 'v0.0.700');
+    await waitFor("the frontend's own second revision", async () => (await revision('signing-portal')) === '2');
+    const sets = (await apps.listNamespacedReplicaSet({ namespace })).items.filter((rs) => rs.metadata?.ownerReferences?.[0]?.name === 'signing-portal');
+    assert.deepEqual(sets.map((rs) => rs.metadata?.annotations?.[REVISION]).sort(), ['1', '2']);
+  });
+});
