@@ -5,7 +5,7 @@ import { ACCOUNTS, createEcrRegistry, startAwsServer, type AwsServer } from './a
 import { createClock } from './clock.js';
 import type { ClusterName, EcrRegistry, KubeClusterName, Scenario, SeedSecret, WorldClock, WorldDescription } from './contracts.js';
 import { startFrontends, type FrontendServer } from './frontends.js';
-import { cloneWorkspace, createRemotes, readValuesTags, type Remotes } from './git/index.js';
+import { cloneWorkspace, createRemotes, git, readValuesTags, type Remotes } from './git/index.js';
 import { PEOPLE } from './git/identities.js';
 import { startGitHubServer, type RunningGitHubServer } from './github/index.js';
 import { startKubeCluster, type KubeCluster } from './kube/index.js';
@@ -152,6 +152,7 @@ function startCluster(name: KubeClusterName, inputs: ClusterInputs): Promise<Kub
     clock: inputs.clock,
     scenario: inputs.scenario,
     valuesTags: (c) => readValuesTags(inputs.remotes.workloads, c),
+    workloadsRevision: async () => (await git(['rev-parse', 'main'], { cwd: inputs.remotes.workloads })).trim(),
     port: inputs.ports[name] ?? 0,
     workloadsRepoUrl: `https://github.com/${GITHUB_OWNER}/lendos-eks-workloads`,
     secrets: pqs && release ? [pqsSecret(pqs, release)] : [],

@@ -143,7 +143,7 @@ const usage: BadInput[] = [
     name: 'an option without its value',
     argv: ['status', '--release'],
     exit: 2,
-    output: [/error: --release needs a value/, /Usage: lendos status \[--release YYYY\.R\.H\]/],
+    output: [/error: --release needs a value/, /Usage: lendos status \[--release YYYY\.R\.H\|dev\]/],
   },
   {
     theme: 'usage',
@@ -178,9 +178,9 @@ const usage: BadInput[] = [
   {
     theme: 'usage',
     name: 'a manual step to run',
-    argv: ['run', 'dev.verify', '--yes'],
+    argv: ['run', 'recovery.data-validation', '--yes'],
     exit: 1,
-    output: [/Verify the deployment is a manual step: do it as its guidance says, then mark it done/],
+    output: [/Data validation fails is a manual step: do it as its guidance says, then mark it done/],
   },
   {
     theme: 'usage',

@@ -158,7 +158,7 @@ const identities: BadInput[] = [
     argv: ['run', SCALE_DOWN, '--yes'],
     exit: 1,
     output: [
-      /The kube context "lendos-stg\/Missing" is not in \S+kubeconfig \(it has lendos-stg\/SREOperatorAccess, bxci-prod\/SREOperatorAccess\)\. Add it .* Nothing was changed\./,
+      /The kube context "lendos-stg\/Missing" is not in \S+kubeconfig \(it has lendos-stg\/SREOperatorAccess, bxci-prod\/SREOperatorAccess, lendos-dev\/SREOperatorAccess\)\. Add it .* Nothing was changed\./,
     ],
   },
   {

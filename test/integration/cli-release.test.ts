@@ -89,7 +89,7 @@ describe('lendos: a whole release from the terminal', () => {
     ]) {
       assert.equal(kinds.get(id), 'automated', id);
     }
-    assert.equal(kinds.get('dev.verify'), 'manual');
+    assert.equal(kinds.get('recovery.data-validation'), 'manual');
     assert.equal(kinds.get('staging.smoke-approval'), 'approval');
     const text = await lendos('plan', '--release', V);
     assert.match(text.out, /1\.1 +Cut release branch {2}\[prep\.cut-release-branch\] \(automated\)/);
@@ -113,9 +113,9 @@ describe('lendos: a whole release from the terminal', () => {
     const automated = await lendos('done', 'prep.cut-release-branch');
     assert.equal(automated.code, 1);
     assert.match(automated.err, /is automated: run it \(lendos run prep\.cut-release-branch/);
-    const blocked = await lendos('done', 'dev.verify');
+    const blocked = await lendos('done', 'staging.smoke-approval', '--note', 'Luis, REL-123');
     assert.equal(blocked.code, 1);
-    assert.match(blocked.err, /depends on steps that are not done: dev\.sync-apps.*pass --force/);
+    assert.match(blocked.err, /depends on steps that are not done: \S+.*pass --force/);
     assert.deepEqual(readFileSync(journal()), before, 'nothing was recorded');
 
     const approved = await lendos('done', 'staging.smoke-approval', '--force', '--note', 'Luis, REL-123');
@@ -194,14 +194,14 @@ describe('lendos: a whole release from the terminal', () => {
 
   it('report: the journal as Markdown or JSON, to stdout or a file; a bad format is a usage error', async () => {
     await lendos('start', V);
-    assert.equal((await lendos('done', 'dev.request-sync', '--note', 'Luis asked in Teams')).code, 0);
+    assert.equal((await lendos('done', 'recovery.fix-forward', '--note', 'not needed: Luis asked in Teams')).code, 0);
     const md = await lendos('report');
     assert.equal(md.code, 0, md.err);
     assert.match(md.out, /^# Release 2025\.4\.0\n\nStarted \d{4}-\d\d-\d\d \d\d:\d\d UTC by /);
-    assert.match(md.out, /\| Product requests a sync \| succeeded \| .* \(by hand\) \|/);
+    assert.match(md.out, /\| Fix forward \| succeeded \| .* \(by hand\) \|/);
     const json = JSON.parse((await lendos('report', '--format', 'json')).out) as { version: string; steps: { id: string; status: string }[] };
     assert.equal(json.version, V);
-    assert.equal(json.steps.find((s) => s.id === 'dev.request-sync')?.status, 'succeeded');
+    assert.equal(json.steps.find((s) => s.id === 'recovery.fix-forward')?.status, 'succeeded');
     const file = path.join(repo.root, 'report.md');
     const written = await lendos('report', '--out', file);
     assert.match(written.out, /^Wrote the report of release 2025\.4\.0 to /);

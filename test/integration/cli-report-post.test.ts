@@ -56,13 +56,13 @@ describe('lendos report --post (built CLI, rehearsal world)', function () {
     assert.match(again.stdout, /^Already posted, unchanged: the report of release 2025\.4\.0/m);
     assert.equal((await reports()).length, 1);
 
-    assert.equal((await w.lendos('done', 'dev.request-sync', '--note', 'asked in Teams')).code, 0);
+    assert.equal((await w.lendos('done', 'recovery.fix-forward', '--note', 'not needed, asked in Teams')).code, 0);
     const moved = await w.lendos('report', '--post');
     assert.match(moved.stdout, /^Updated the report of release 2025\.4\.0/m);
     const after = await reports();
     assert.equal(after.length, 1, 'one report comment per release');
     assert.equal(after[0]?.id, posted.id);
-    assert.match(after[0]?.body ?? '', /Product requests a sync/);
+    assert.match(after[0]?.body ?? '', /Fix forward/);
 
     // The world edits comments as GitHub does: their author may, somebody else may not, a blank body never.
     const { apiUrl, approverToken } = w.test.world.description.github;

@@ -197,7 +197,7 @@ describe('upgrade procedure, Kubernetes side: faults on the rehearsal world', fu
     await world.completeBefore('staging.upgrade.scale-down');
     const { result } = await world.run('staging.upgrade.scale-down');
     assert.equal(result.status, 'failed');
-    assert.match(result.summary, /The kube context "lendos-stg\/Missing" is not in \/.*\/kubeconfig \(it has lendos-stg\/SREOperatorAccess, bxci-prod\/SREOperatorAccess\)/);
+    assert.match(result.summary, /The kube context "lendos-stg\/Missing" is not in \/.*\/kubeconfig \(it has lendos-stg\/SREOperatorAccess, bxci-prod\/SREOperatorAccess, lendos-dev\/SREOperatorAccess\)/);
     assert.match(result.summary, /aws eks update-kubeconfig/);
     assert.equal(await world.replicas('pqs', 'pqs'), 1);
   });

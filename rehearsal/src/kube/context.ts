@@ -54,6 +54,8 @@ export interface ClusterContext {
   clock: WorldClock;
   scenario: Scenario;
   valuesTags: ValuesTagsReader;
+  /** The commit of the applications' source revision (`main`), when the world knows it. */
+  workloadsRevision?: () => Promise<string>;
   store: ObjectStore;
   names: NameGenerator;
   logs: LogStore;

@@ -23,6 +23,8 @@ export interface KubeClusterOptions {
   clock: WorldClock;
   scenario: Scenario;
   valuesTags: ValuesTagsReader;
+  /** The commit the Argo CD applications' source (the workloads repository's `main`) is at: `status.sync.revision`. */
+  workloadsRevision?: () => Promise<string>;
   port?: number;
   /** Changes kept for watches resuming from a resourceVersion; older ones get 410 Gone. Default 2000. */
   eventHistoryLimit?: number;
@@ -78,7 +80,7 @@ function buildContext(options: KubeClusterOptions): ClusterContext {
   const events = new EventRecorder(store, options.clock, names);
   const pods = new PodRuntime({ store, clock: options.clock, names, logs, lifecycle, events, durations: options.scenario.durations });
   return {
-    name: options.name, clock: options.clock, scenario: options.scenario, valuesTags: options.valuesTags,
+    name: options.name, clock: options.clock, scenario: options.scenario, valuesTags: options.valuesTags, workloadsRevision: options.workloadsRevision,
     store, names, logs, lifecycle, events, pods, imageRepositoryPrefix: options.imageRepositoryPrefix ?? defaultImageRepositoryPrefix,
     initialDamlVersion: options.initialDamlVersion ?? '0.1.92', watches: new Set(), ledgerRewinds: [],
     onStageSucceeded: options.onStageSucceeded,

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import { afterEach, describe, it } from 'mocha';
+import { execFileSync } from 'node:child_process';
 import { startFixture, waitFor, type KubeFixture } from './kube-fixture.js';
+import { kubeConfig, startTestWorld } from './world-helpers.js';
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -34,5 +36,27 @@ describe('rehearsal fidelity: Kubernetes details', function () {
     await waitFor("the frontend's own second revision", async () => (await revision('signing-portal')) === '2');
     const sets = (await apps.listNamespacedReplicaSet({ namespace })).items.filter((rs) => rs.metadata?.ownerReferences?.[0]?.name === 'signing-portal');
     assert.deepEqual(sets.map((rs) => rs.metadata?.annotations?.[REVISION]).sort(), ['1', '2']);
+  });
+
+  it("reports the source's commit as an Application's sync revision, after a refresh and after a sync", async function () {
+    this.timeout(60_000);
+    const t = await startTestWorld('fast');
+    try {
+      const api = kubeConfig(t.world, 'staging').makeApiClient(k8s.CustomObjectsApi);
+      const app = { group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications', name: 'lendos-portal' };
+      const main = execFileSync('git', ['--git-dir', t.world.description.remotes.workloads, 'rev-parse', 'main'], { encoding: 'utf8' }).trim();
+      type Application = { status?: { sync?: { revision?: string }; operationState?: { phase?: string; syncResult?: { revision?: string } } } };
+      const read = async () => (await api.getNamespacedCustomObject(app)) as Application;
+      await waitFor('the refreshed revision', async () => (await read()).status?.sync?.revision === main);
+      await api.patchNamespacedCustomObject({ ...app, body: { operation: { initiatedBy: { username: 'fidelity' }, sync: { prune: true } } } }, mergePatch);
+      const synced = await waitFor('the sync', async () => {
+        const current = await read();
+        return current.status?.operationState?.phase === 'Succeeded' && current;
+      }, 30_000);
+      assert.equal(synced.status?.operationState?.syncResult?.revision, main);
+      assert.equal(synced.status?.sync?.revision, main);
+    } finally {
+      await t.cleanup();
+    }
   });
 });

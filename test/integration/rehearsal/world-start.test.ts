@@ -60,13 +60,13 @@ describe('rehearsal world: composition', function () {
     assert.ok(existsSync(path.join(description.remotes.lendos, 'HEAD')), 'the lendos remote is a bare repository');
   });
 
-  it('writes world.env with the same variables as world.json, for `source`', function () {
+  it('writes world.env with the same variables as world.json, and its tool wrappers first on PATH, for `source`', function () {
     const { env } = t.world.description;
     assert.deepEqual(Object.keys(env).sort(), ENV_NAMES);
     assert.equal(env['AWS_EC2_METADATA_DISABLED'], 'true');
     assert.equal(env['GITHUB_API_URL'], t.world.github.url);
     const lines = readFileSync(path.join(t.dir, 'world.env'), 'utf8').split('\n').filter((l) => l.startsWith('export '));
-    assert.deepEqual(lines, Object.entries(env).map(([name, value]) => `export ${name}='${value}'`));
+    assert.deepEqual(lines, [...Object.entries(env).map(([name, value]) => `export ${name}='${value}'`), `export PATH='${t.world.description.bin}':"$PATH"`]);
   });
 
   it('points the lendos clone at the world without a change git would show', async function () {

@@ -19,6 +19,8 @@ interface SyncRun {
   operation: unknown;
   startedAt: string;
   source: Record<string, unknown>;
+  /** The source's commit the sync applied (`main` of the workloads repository), when the world knows it. */
+  revision?: string;
 }
 
 /** The Argo CD application controller: sync operations, health and sync status, automated self-heal. */
@@ -131,9 +133,24 @@ export class ArgoController {
       });
     }
     this.setCondition(name, undefined);
+    this.recordRevision(name, await this.sourceRevision());
     this.assess(app);
     const automated = record(record(record(this.application(name)?.['spec'])['syncPolicy'])['automated']);
     if (Object.keys(automated).length > 0 && isOutOfSync(app, this.liveDeployments(app), this.values)) this.startAutomatedSync(name);
+  }
+
+  private async sourceRevision(): Promise<string | undefined> {
+    return this.context.workloadsRevision?.().catch(() => undefined);
+  }
+
+  /** `status.sync.revision`: the commit the comparison (and a sync) was made at, as Argo CD reports it. */
+  private recordRevision(name: string, revision: string | undefined): void {
+    if (!revision) return;
+    this.context.store.mutate(Resources.applications, argoNamespace, name, (a) => {
+      const status = record(a['status']);
+      status['sync'] = { ...record(status['sync']), revision };
+      a['status'] = status;
+    });
   }
 
   private setCondition(name: string, comparisonError: string | undefined): void {
@@ -177,7 +194,8 @@ export class ArgoController {
       this.writeOperation(name, { operation, phase: 'Error', message, startedAt, finishedAt: this.context.clock.now().toISOString() }, true);
       return;
     }
-    const hooks = await this.preSync(app, { operation, startedAt, source }, values);
+    const revision = await this.sourceRevision();
+    const hooks = await this.preSync(app, { operation, startedAt, source, revision }, values);
     if (!hooks) return;
     if (hooks.failed) {
       const finishedAt = this.context.clock.now().toISOString();
@@ -189,7 +207,7 @@ export class ArgoController {
     const resources = [...hooks.resources, ...this.apply(app, values)];
     await this.context.clock.sleep(this.context.scenario.durations.argoSync);
     if (this.context.lifecycle.stopped) return;
-    this.finish(app, { operation, startedAt, source }, resources);
+    this.finish(app, { operation, startedAt, source, revision }, resources);
   }
 
   /** Runs the app's PreSync hook; its result entries, whether it failed, or undefined when the cluster closed. */
@@ -206,18 +224,20 @@ export class ArgoController {
 
   /** Succeeded: the operation's result, a history entry, then health and sync status afresh. */
   private finish(app: AppDefinition, run: SyncRun, resources: Record<string, unknown>[]): void {
-    const { operation, startedAt, source } = run;
+    const { operation, startedAt, source, revision } = run;
     const finishedAt = this.context.clock.now().toISOString();
+    const at = revision ? { revision } : {};
     this.writeOperation(app.name, {
       operation, phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt, finishedAt,
-      syncResult: { resources, source },
+      syncResult: { resources, source, ...at },
     }, true);
     this.context.store.mutate(Resources.applications, argoNamespace, app.name, (a) => {
       const status = record(a['status']);
       const history = Array.isArray(status['history']) ? status['history'] : [];
-      status['history'] = [...history, { id: history.length, deployStartedAt: startedAt, deployedAt: finishedAt, source }].slice(-10);
+      status['history'] = [...history, { id: history.length, deployStartedAt: startedAt, deployedAt: finishedAt, source, ...at }].slice(-10);
       a['status'] = status;
     });
+    this.recordRevision(app.name, revision);
     this.assess(app);
   }
 
