@@ -72,13 +72,22 @@ export interface KubeCluster extends RunningServer {
   ledgerRestored(snapshotAt: Date, restoredAt: Date): void;
 }
 
+/** An image the scenario's `tag-missing-from-ecr` fault keeps out of ECR (`<registry>/<repository>:<tag>`). */
+export function hiddenByScenario(scenario: Scenario, image: string): boolean {
+  const match = /^[^/]+\/(.+):([^:/]+)$/.exec(image);
+  if (!match) return false;
+  const [, repository, tag] = match;
+  return scenario.faults.some((f) => f.kind === 'tag-missing-from-ecr' && f.repository === repository && f.tag === tag);
+}
+
 function buildContext(options: KubeClusterOptions): ClusterContext {
   const store = new ObjectStore(options.eventHistoryLimit ?? 2000);
   const names = new NameGenerator(options.clock);
   const lifecycle = new Lifecycle(options.clock);
   const logs = new LogStore(options.clock);
   const events = new EventRecorder(store, options.clock, names);
-  const pods = new PodRuntime({ store, clock: options.clock, names, logs, lifecycle, events, durations: options.scenario.durations });
+  const missingImage = (image: string) => hiddenByScenario(options.scenario, image);
+  const pods = new PodRuntime({ store, clock: options.clock, names, logs, lifecycle, events, durations: options.scenario.durations, missingImage });
   return {
     name: options.name, clock: options.clock, scenario: options.scenario, valuesTags: options.valuesTags, workloadsRevision: options.workloadsRevision,
     store, names, logs, lifecycle, events, pods, imageRepositoryPrefix: options.imageRepositoryPrefix ?? defaultImageRepositoryPrefix,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import { afterEach, describe, it } from 'mocha';
 import { execFileSync } from 'node:child_process';
-import { startFixture, waitFor, type KubeFixture } from './kube-fixture.js';
+import { scenario, startFixture, waitFor, type KubeFixture } from './kube-fixture.js';
 import { kubeConfig, startTestWorld } from './world-helpers.js';
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
@@ -58,5 +58,27 @@ describe('rehearsal fidelity: Kubernetes details', function () {
     } finally {
       await t.cleanup();
     }
+  });
+
+  it('leaves a pod whose image ECR lacks (tag-missing-from-ecr) Pending in ImagePullBackOff, with the kubelet’s events', async function () {
+    fixture = await startFixture({ scenario: scenario([{ kind: 'tag-missing-from-ecr', repository: 'right-pedal/signing-portal-frontend', tag: 'v0.0.553' }]) });
+    const apps = fixture.kc.makeApiClient(k8s.AppsV1Api);
+    const core = fixture.kc.makeApiClient(k8s.CoreV1Api);
+    const namespace = 'signing-portal';
+    const current = await apps.readNamespacedDeployment({ name: 'signing-portal', namespace });
+    const container = current.spec?.template.spec?.containers[0];
+    const image = String(container?.image).replace(/:[^:/]+$/, ':v0.0.553');
+    await apps.patchNamespacedDeployment({ name: 'signing-portal', namespace, body: { spec: { template: { spec: { containers: [{ name: container?.name, image }] } } } } }, mergePatch);
+    const pod = await waitFor('a pod in ImagePullBackOff', async () => {
+      const pods = (await core.listNamespacedPod({ namespace })).items;
+      return pods.find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff');
+    });
+    assert.equal(pod.status?.phase, 'Pending');
+    assert.equal(pod.status?.containerStatuses?.[0]?.state?.waiting?.message, `Back-off pulling image "${image}"`);
+    const events = (await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${pod.metadata?.name}` })).items.map((e) => `${e.reason}: ${e.message}`);
+    assert.ok(events.includes(`Failed: Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`), events.join('\n'));
+    assert.ok(events.includes('Failed: Error: ErrImagePull') && events.includes(`BackOff: Back-off pulling image "${image}"`) && events.includes('Failed: Error: ImagePullBackOff'), events.join('\n'));
+    const others = (await core.listNamespacedPod({ namespace })).items.filter((p) => p.metadata?.name !== pod.metadata?.name && !p.metadata?.deletionTimestamp);
+    assert.ok(others.some((p) => p.status?.phase === 'Running'), 'the old pods keep serving while the new one cannot pull');
   });
 });

@@ -70,6 +70,17 @@ export function containerCreatingStatus(pod: KubeObject, hostIP: string, at: str
   };
 }
 
+/** A container whose image cannot be pulled: the pod stays Pending, the container waiting with `reason`. */
+export function imagePullStatus(pod: KubeObject, image: string, reason: 'ErrImagePull' | 'ImagePullBackOff', message: string): Record<string, unknown> {
+  const previous = isRecord(pod['status']) ? pod['status'] : {};
+  const statuses = Array.isArray(previous['containerStatuses']) ? previous['containerStatuses'].filter(isRecord) : [];
+  return {
+    ...previous,
+    phase: 'Pending',
+    containerStatuses: statuses.map((s) => (s['image'] === image ? { ...s, state: { waiting: { reason, message } } } : s)),
+  };
+}
+
 interface RunState {
   podIP: string;
   restartCount: number;

@@ -6,7 +6,7 @@ import { Resources, type ObjectStore } from '../store.js';
 import { isRecord, notFound, type KubeObject } from '../types.js';
 import type { EventRecorder } from './events.js';
 import {
-  containerCreatingStatus, containersOf, crashLoopStatus, finishedStatus, podPhase, runningStatus, terminatedState,
+  containerCreatingStatus, containersOf, crashLoopStatus, finishedStatus, imagePullStatus, podPhase, runningStatus, terminatedState,
   unschedulableStatus,
 } from './pod-status.js';
 
@@ -41,7 +41,12 @@ interface PodRuntimeDeps {
   lifecycle: Lifecycle;
   events: EventRecorder;
   durations: ScenarioDurations;
+  /** Images the registry does not have (the `tag-missing-from-ecr` fault): their pull fails, as the kubelet's does. */
+  missingImage?: (image: string) => boolean;
 }
+
+/** The kubelet's back-off between pulls of an image it could not pull: 10 s, doubling, at most 5 minutes. */
+const pullBackoffMs = (attempt: number) => Math.min(300_000, 10_000 * 2 ** attempt);
 
 function spec(pod: KubeObject): Record<string, unknown> {
   return isRecord(pod['spec']) ? pod['spec'] : {};
@@ -90,7 +95,39 @@ export class PodRuntime {
     }
     const node = String(spec(pod)['nodeName']);
     this.deps.events.record(pod, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, { component });
-    this.deps.lifecycle.after(this.deps.durations.podReady, () => this.startContainers(pod, 0));
+    this.deps.lifecycle.after(this.deps.durations.podReady, () => this.pullOrStart(pod, 0));
+  }
+
+  /** Starts the containers once every image can be pulled; a missing image fails the pull and backs off. */
+  private pullOrStart(pod: KubeObject, attempt: number): void {
+    const live = this.current(pod);
+    if (!live || live.metadata.deletionTimestamp) return;
+    const missing = containersOf(live).find((c) => this.deps.missingImage?.(c.image));
+    if (!missing) {
+      this.startContainers(live, 0);
+      return;
+    }
+    const { events, lifecycle, store } = this.deps;
+    const namespace = live.metadata.namespace ?? 'default';
+    const image = missing.image;
+    const cause = `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`;
+    const kubelet = { component: 'kubelet' };
+    store.mutate(Resources.pods, namespace, live.metadata.name, (p) => {
+      p['status'] = imagePullStatus(p, image, 'ErrImagePull', cause);
+    });
+    events.record(live, 'Pulling', `Pulling image "${image}"`, kubelet);
+    events.record(live, 'Failed', `Failed to pull image "${image}": ${cause}`, { ...kubelet, type: 'Warning' });
+    events.record(live, 'Failed', 'Error: ErrImagePull', { ...kubelet, type: 'Warning' });
+    lifecycle.after(1_000, () => {
+      const waiting = this.current(live);
+      if (!waiting || waiting.metadata.deletionTimestamp) return;
+      store.mutate(Resources.pods, namespace, live.metadata.name, (p) => {
+        p['status'] = imagePullStatus(p, image, 'ImagePullBackOff', `Back-off pulling image "${image}"`);
+      });
+      events.record(waiting, 'BackOff', `Back-off pulling image "${image}"`, kubelet);
+      events.record(waiting, 'Failed', 'Error: ImagePullBackOff', { ...kubelet, type: 'Warning' });
+    });
+    lifecycle.after(pullBackoffMs(attempt), () => this.pullOrStart(live, attempt + 1));
   }
 
   private current(pod: KubeObject): KubeObject | undefined {
