@@ -1,5 +1,5 @@
 // By hand: a dev sync (Section 4) in the window where a release is under way — from the command palette, the request
-// marked done from its context menu, ▶ on each step, the tag form filled by clicks and typing, the values-tags change
+// marked done by its row's ✓, ▶ on each step, the tag form filled by clicks and typing, the values-tags change
 // applied from its CodeLens, and the sync's real modal answered by a click. Nothing answers for the person.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -31,11 +31,12 @@ export async function run({ page, world, screenshot }) {
   }
   await page.locator('.monaco-list-row', { hasText: 'Dev sync' }).first().waitFor({ timeout: 30_000 });
 
+  // The request marked done by the row's inline ✓ (Mark Step Done), shown on hover like ▶.
   const request = row(page, 'Product requests a sync');
   await request.waitFor({ timeout: 30_000 });
   await page.waitForTimeout(1_000);
-  await request.click({ button: 'right' });
-  await page.locator('.monaco-menu .action-label', { hasText: 'Mark Step Done' }).click({ timeout: 10_000 });
+  await request.hover();
+  await request.locator('.action-label[aria-label^="Mark Step Done"]').click({ timeout: 10_000 });
   const picker = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Product requests a sync' }).first();
   if (await picker.waitFor({ timeout: 2_000 }).then(() => true, () => false)) await picker.click();
   await waitShared(page, request, 'Product requests a sync');
