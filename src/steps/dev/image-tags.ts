@@ -4,16 +4,15 @@
  * up-to-date `main`, committed, pushed, its PR followed until merged. The tags and branch chosen are kept for the
  * sync: a rerun (after a crash or a cancel) carries the same change on without asking again.
  */
-import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { EventData, JsonValue } from '../../core/journal/types.js';
-import { Declined, reviewChange, type StepContext, type StepExecutor, type StepOutcome } from '../../engine/step-types.js';
+import type { StepContext, StepExecutor, StepOutcome } from '../../engine/step-types.js';
 import type { UpgradePorts } from '../../ports.js';
 import { githubOf } from '../github/context.js';
 import { MAIN, REMOTE, short } from '../layout.js';
-import { carryToMain, type Applied, type ValuesTarget } from '../values-tags/apply.js';
+import { carryToMain, reviewProposal, type Applied, type ValuesTarget } from '../values-tags/apply.js';
 import { checkClone, cloneOf, fetchClone } from '../values-tags/clone.js';
-import { editOf, existingBranch, propose } from '../values-tags/proposal.js';
+import { existingBranch, holdsTags, propose } from '../values-tags/proposal.js';
 import { tagsLine } from '../values-tags/wanted.js';
 import { choiceFields, listPortals, PORTAL_FIELDS, resolveChoices, type PortalTags } from './tag-choice.js';
 
@@ -85,19 +84,11 @@ function outcome(ctx: Context, chosen: Chosen, merged: { pr?: number; url?: stri
   };
 }
 
-async function review(ctx: Context, chosen: Chosen, dir: string): Promise<Input> {
-  const proposal = await propose(ctx, cloneOf(ctx), 'dev', allTags(chosen));
+async function review(ctx: Context, chosen: Chosen): Promise<Input> {
+  const clone = cloneOf(ctx);
+  const proposal = await propose(ctx, clone, 'dev', allTags(chosen));
   if (proposal.changes.length === 0) return { kind: 'adopt', base: proposal.base, chosen };
-  for (const c of proposal.changes) ctx.log.info(`${proposal.file}:${c.line} ${c.service}: ${c.from} → ${c.to}`);
-  const applied = await reviewChange(ctx.prompt, {
-    title: "Dev's values-tags for this sync",
-    path: path.join(dir, proposal.file),
-    before: proposal.before,
-    after: proposal.after,
-    diff: proposal.diff,
-    action: 'Apply and open the PR',
-  });
-  if (!applied) throw new Declined(`Not applied: ${proposal.file} and ${ctx.config.repositories.workloads} are unchanged. Run this step again to review the change.`);
+  await reviewProposal(ctx, clone, "Dev's values-tags for this sync", proposal);
   return { kind: 'apply', proposal, chosen };
 }
 
@@ -110,14 +101,7 @@ export const devImageTags: StepExecutor<UpgradePorts, Input> = {
     if (!chosen) return { done: false };
     const site = await githubOf(ctx);
     const text = await site.gh.fileAt(site.workloads, MAIN, ctx.config.environments.dev.valuesTagsFile);
-    const held = text !== undefined && (() => {
-      try {
-        return editOf(ctx, 'dev', text, allTags(chosen)).changes.length === 0;
-      } catch {
-        return false;
-      }
-    })();
-    if (!held) return { done: false };
+    if (!holdsTags(ctx, 'dev', text, allTags(chosen))) return { done: false };
     const evidence = ctx.evidenceOf(STEP);
     const done = outcome(ctx, chosen, { mergeSha: typeof evidence['mergeSha'] === 'string' ? evidence['mergeSha'] : null });
     return { done: true, summary: done.summary, evidence: done.evidence };
@@ -137,7 +121,7 @@ export const devImageTags: StepExecutor<UpgradePorts, Input> = {
       ctx.log.info(`${chosen.branch} already holds this sync's tags (${short(existing.tip)}): adopting it.`);
       return { kind: 'resume', branch: existing, chosen };
     }
-    return review(ctx, chosen, clone.dir);
+    return review(ctx, chosen);
   },
 
   async run(ctx, input) {

@@ -3,8 +3,10 @@
  * and dev's: the edit committed on a branch of its own cut from an up-to-date `main`, pushed, its PR opened (or
  * adopted) and followed until merged, then the clone's `main` fast-forwarded.
  */
+import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { EnvironmentName } from '../../core/runbook/types.js';
+import { Declined, reviewChange } from '../../engine/step-types.js';
 import type { PullInfo } from '../../ports.js';
 import type { GitHubSite } from '../github/context.js';
 import { MAIN, REMOTE, remoteRef } from '../layout.js';
@@ -29,6 +31,24 @@ export interface Merged {
   readonly pull?: PullInfo;
   readonly commit: string;
   readonly mergeSha: string | null;
+}
+
+/**
+ * Shows the proposed edit (each changed tag in the log, the change in the clone's file) and asks to apply it; a
+ * refusal stops the step with nothing written.
+ */
+export async function reviewProposal(ctx: ValuesTagsContext, clone: Clone, title: string, proposal: Proposal): Promise<void> {
+  for (const c of proposal.changes) ctx.log.info(`${proposal.file}:${c.line} ${c.service}: ${c.from} → ${c.to}`);
+  const applied = await reviewChange(ctx.prompt, {
+    title,
+    // Absolute: the editor shows the change in the clone's file when it holds what the step read.
+    path: path.join(clone.dir, proposal.file),
+    before: proposal.before,
+    after: proposal.after,
+    diff: proposal.diff,
+    action: 'Apply and open the PR',
+  });
+  if (!applied) throw new Declined(`Not applied: ${proposal.file} and ${ctx.config.repositories.workloads} are unchanged. Run this step again to review the change.`);
 }
 
 /** The edit on a new branch from origin/main, committed and pushed; refused when main's file changed since it was shown. */

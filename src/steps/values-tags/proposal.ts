@@ -32,6 +32,16 @@ export function editOf(ctx: ValuesTagsContext, environment: EnvironmentName, tex
   return applyTagEdits(file, text, bySite, located);
 }
 
+/** Whether `text` (the file on main) already holds `tags`; a file the edit refuses does not. */
+export function holdsTags(ctx: ValuesTagsContext, environment: EnvironmentName, text: string | undefined, tags: Readonly<Record<string, string>>): boolean {
+  if (text === undefined) return false;
+  try {
+    return editOf(ctx, environment, text, tags).changes.length === 0;
+  } catch {
+    return false;
+  }
+}
+
 async function fileAt(ctx: ValuesTagsContext, clone: Clone, ref: string, file: string, name: string): Promise<string> {
   const text = await ctx.ports.git.showFile(clone.dir, ref, file);
   if (text === undefined) {

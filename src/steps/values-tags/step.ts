@@ -4,18 +4,17 @@
  * up-to-date `main`, committed, pushed, its PR opened and followed until merged. A rerun adopts the branch, the PR or
  * a `main` that already holds the tags.
  */
-import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { EventData } from '../../core/journal/types.js';
 import { valuesBranch, valuesTagsCommitMessage, valuesTagsPrBody, valuesTagsPrTitle } from '../../core/names.js';
-import { Declined, reviewChange, type StepExecutor, type StepOutcome } from '../../engine/step-types.js';
+import type { StepExecutor, StepOutcome } from '../../engine/step-types.js';
 import type { PullInfo, UpgradePorts } from '../../ports.js';
 import { checkedBranch } from '../git-flow.js';
 import { githubOf, repoName, type GitHubSite } from '../github/context.js';
 import { MAIN, REMOTE, short } from '../layout.js';
-import { carryToMain, type ValuesTarget } from './apply.js';
+import { carryToMain, reviewProposal, type ValuesTarget } from './apply.js';
 import { checkClone, cloneOf, fetchClone, type Clone, type ValuesTagsContext } from './clone.js';
-import { editOf, existingBranch, propose, valuesFile, type ExistingBranch, type Proposal } from './proposal.js';
+import { existingBranch, holdsTags, propose, valuesFile, type ExistingBranch, type Proposal } from './proposal.js';
 import { findPull } from './pull.js';
 import { environmentOf, tagsLine, wantedTags, type WantedTags } from './wanted.js';
 
@@ -74,18 +73,8 @@ async function followPull(ctx: ValuesTagsContext, site: GitHubSite, clone: Clone
 }
 
 async function review(ctx: ValuesTagsContext, clone: Clone, wanted: WantedTags, proposal: Proposal): Promise<Input> {
-  for (const c of proposal.changes) ctx.log.info(`${proposal.file}:${c.line} ${c.service}: ${c.from} → ${c.to}`);
   const env = ctx.config.environments[environmentOf(ctx)];
-  const applied = await reviewChange(ctx.prompt, {
-    title: `${env.label} values-tags for release ${ctx.version.format()}`,
-    // Absolute: the editor shows the change in the clone's file when it holds what the step read.
-    path: path.join(clone.dir, proposal.file),
-    before: proposal.before,
-    after: proposal.after,
-    diff: proposal.diff,
-    action: 'Apply and open the PR',
-  });
-  if (!applied) throw new Declined(`Not applied: ${proposal.file} and ${ctx.config.repositories.workloads} are unchanged. Run this step again to review the change.`);
+  await reviewProposal(ctx, clone, `${env.label} values-tags for release ${ctx.version.format()}`, proposal);
   return { kind: 'apply', wanted, proposal };
 }
 
@@ -102,14 +91,7 @@ export const updateValuesTags: StepExecutor<UpgradePorts, Input> = {
     const environment = environmentOf(ctx);
     const site = await githubOf(ctx);
     const text = await site.gh.fileAt(site.workloads, MAIN, valuesFile(ctx, environment));
-    const held = text !== undefined && (() => {
-      try {
-        return editOf(ctx, environment, text, wanted.tags).changes.length === 0;
-      } catch {
-        return false;
-      }
-    })();
-    if (!held) return { done: false };
+    if (!holdsTags(ctx, environment, text, wanted.tags)) return { done: false };
     const pull = await findPull(site, cloneOf(ctx), branchOf(ctx)).catch(() => undefined);
     const done = outcome(ctx, { wanted, ...(pull?.merged ? { pull } : {}), mergeSha: null });
     return { done: true, summary: `${repoName(site.workloads)} ${done.summary}`, evidence: done.evidence };
