@@ -4,19 +4,29 @@
  * AWS_ENDPOINT_URL_* — and nothing else of AWS is reachable from that shell by mistake.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run, startTestWorld, type TestWorld } from './world-helpers.js';
 
 /** A shell as an engineer opens it: a clean environment, `source world.env`, then the command line as typed. */
 function shell(t: TestWorld, line: string, pathFirst: string[] = []): ReturnType<typeof run> {
-  const env = { HOME: process.env['HOME'] ?? '/root', PATH: [...pathFirst, '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter) };
-  // --norc: bash started with a socket for stdin reads ~/.bashrc, whose PATH (pyenv's shims here) is this machine's.
+  const env = { HOME: tmpdir(), PATH: [...pathFirst, '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter) };
+  // --norc: bash started with a socket for stdin reads ~/.bashrc, whose PATH is the machine's, not the test's.
   return run('/bin/bash', ['--norc', '--noprofile', '-c', `source ${JSON.stringify(path.join(t.dir, 'world.env'))} && ${line}`], { cwd: t.dir, env });
 }
 
-/** An AWS CLI v1 that may come first on PATH (pyenv's shim on these machines), when there is one. */
-const OLDER_CLI = ['/root/.pyenv/shims'].filter((dir) => existsSync(path.join(dir, 'aws')));
+/** The folders of this process's PATH holding an AWS CLI v1 (one may come first on an engineer's PATH), if any. */
+const OLDER_CLI = (process.env['PATH'] ?? '').split(path.delimiter).filter((dir) => {
+  const aws = path.join(dir, 'aws');
+  if (!dir || !existsSync(aws)) return false;
+  try {
+    return /^aws-cli\/1\./.test(execFileSync(aws, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  } catch {
+    return false;
+  }
+}).slice(0, 1);
 
 describe('rehearsal fidelity: the runbook’s aws commands verbatim from a world.env shell', function () {
   this.timeout(120_000);
